@@ -1,0 +1,315 @@
+"""Map parsed records to RDF triples (the one module that knows both)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+
+from .records import Item, KeyTask, Period, PolicyDocument
+from .resources import resource
+from .units import CLASSIFICATIONS, Unit
+from .vocab import DCTERMS, DEFAULT_BASE, ELI, ORG, POL, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, VCARD, XSD
+
+ZH = "zh"
+
+
+def new_graph() -> Graph:
+    """An empty graph with exactly the project's prefixes bound (no rdflib defaults)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+def slug(name: str) -> str:
+    """A readable ASCII path segment for a file or document name.
+
+    >>> slug("wenzhou-2023-82"), slug("Wenzhou 2023_82")
+    ('wenzhou-2023-82', 'wenzhou-2023-82')
+    >>> slug("温州文件")[:4]
+    'doc-'
+    """
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return ascii_slug or "doc-" + hashlib.sha1(name.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Iris:
+    """The instance IRIs of one document, under a configurable base.
+
+    >>> Iris("https://example.org/id/", "wenzhou-2023-82").measure(7, 3)
+    rdflib.term.URIRef('https://example.org/id/doc/wenzhou-2023-82/task/7/measure/3')
+    """
+
+    base: str
+    name: str
+
+    @property
+    def doc(self) -> URIRef:
+        return URIRef(f"{self.base}doc/{slug(self.name)}")
+
+    def part(self, *path: object) -> URIRef:
+        return URIRef("/".join([str(self.doc), *map(str, path)]))
+
+    def task(self, n: int) -> URIRef:
+        return self.part("task", n)
+
+    def target(self, n: int, k: int) -> URIRef:
+        return self.part("task", n, "target", k)
+
+    def measure(self, n: int, k: int) -> URIRef:
+        return self.part("task", n, "measure", k)
+
+    def area(self, n: int) -> URIRef:
+        return self.part("area", n)
+
+    def unit(self, unit: Unit) -> URIRef:
+        return URIRef(f"{self.base}org/{unit.id}")
+
+    def period(self, period: Period) -> URIRef:
+        return URIRef(f"{self.base}period/{period.slug}")
+
+    def year(self, year: int) -> URIRef:
+        return URIRef(f"{self.base}period/year/{year}")
+
+    def external(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}doc/{doc_id}")
+
+
+def known_documents() -> dict[str, dict[str, str]]:
+    """Higher-level documents with curated identifiers (``data/documents.csv``), by title."""
+    with open(resource("data/documents.csv"), encoding="utf-8", newline="") as fh:
+        return {row["title"]: row for row in csv.DictReader(fh)}
+
+
+def document_graph(doc: PolicyDocument, base: str = DEFAULT_BASE) -> Graph:
+    """The RDF graph of one parsed document.
+
+    >>> from kg.parse import parse_document
+    >>> g = document_graph(parse_document("data/wenzhou-2023-82.txt"))
+    >>> len(set(g.subjects(RDF.type, POL.KeyTask))), len(set(g.subjects(RDF.type, POL.Measure)))
+    (32, 195)
+    """
+    return _Mapper(doc, Iris(base, doc.name)).graph
+
+
+class _Mapper:
+    def __init__(self, doc: PolicyDocument, iris: Iris):
+        self.doc, self.iris = doc, iris
+        self.graph = new_graph()
+        self.add = self.graph.add
+        self._units: set[str] = set()
+        self._contacts: dict[tuple[str, str], URIRef] = {}
+        self.notice()
+        self.main_text()
+        self.task_list()
+
+    def zh(self, text: str) -> Literal:
+        return Literal(text, lang=ZH)
+
+    def label(self, node: URIRef, zh: str, en: str | None = None) -> None:
+        self.add((node, RDFS.label, self.zh(zh)))
+        if en:
+            self.add((node, RDFS.label, Literal(en, lang="en")))
+
+    def lines(self, node: URIRef, *lines: int) -> None:
+        for line in lines:
+            self.add((node, POL.sourceLine, Literal(line)))
+
+    def part_of(self, part: URIRef, whole: URIRef) -> None:
+        self.add((whole, ELI.has_part, part))
+        self.add((part, ELI.is_part_of, whole))
+
+    # -- the notice and its main text ----------------------------------------------------
+    def notice(self) -> None:
+        doc, node = self.doc, self.iris.doc
+        self.add((node, RDF.type, POL.Notice))
+        self.add((node, RDF.type, ELI.LegalResource))
+        self.add((node, ELI.id_local, Literal(doc.doc_number)))
+        self.add((node, ELI.title, self.zh(doc.notice_title)))
+        self.label(node, doc.notice_title)
+        self.add((node, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
+        self.add((node, ELI.passed_by, self.unit(doc.issuer.unit)))
+        self.add((node, DCTERMS.source, Literal(f"{doc.name}.txt")))
+        self.lines(node, doc.doc_number_line)
+        for addressee in doc.addressees:
+            self.add((node, POL.addressee, self.zh(addressee)))
+        if doc.release_statement:
+            self.add((node, POL.releaseStatement, self.zh(doc.release_statement)))
+        for cc in doc.cc:
+            self.add((node, POL.ccRecipient, self.zh(cc)))
+        if doc.print_date:
+            self.add((node, POL.printDate, Literal(doc.print_date.isoformat(), datatype=XSD.date)))
+
+    def main_text(self) -> None:
+        doc, iris = self.doc, self.iris
+        text = iris.part("text")
+        self.add((text, RDF.type, POL.PolicyText))
+        self.add((text, RDF.type, ELI.LegalResource))
+        self.add((text, ELI.title, self.zh(doc.title)))
+        self.label(text, doc.title)
+        self.add((text, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
+        self.lines(text, doc.title_line)
+        if doc.preamble:
+            self.add((text, DCTERMS.description, self.zh(doc.preamble)))
+        self.part_of(text, iris.doc)
+        known = known_documents()
+        for ref in doc.implements:
+            row = known.get(ref.title)
+            higher = iris.external(row["id"] if row else "ref-" + hashlib.sha1(ref.title.encode()).hexdigest()[:12])
+            self.add((higher, RDF.type, ELI.LegalResource))
+            self.add((higher, ELI.title, self.zh(ref.title)))
+            self.label(higher, ref.title)
+            self.add((text, ELI.ensures_implementation_of, higher))
+        if doc.principle:
+            node = iris.part("text", "principle")
+            self.add((node, RDF.type, POL.Principle))
+            self.label(node, "总体要求·原则", "General requirements: principle")
+            self.add((node, POL.text, self.zh(doc.principle)))
+            self.part_of(node, text)
+        for goal in doc.goals:
+            node = iris.part("text", "goal", goal.year)
+            self.add((node, RDF.type, POL.OverallGoal))
+            self.label(node, f"{goal.year}年总体目标", f"Overall goals for {goal.year}")
+            self.add((node, POL.goalYear, Literal(str(goal.year), datatype=XSD.gYear)))
+            self.add((node, POL.text, self.zh(goal.text)))
+            self.lines(node, goal.line)
+            self.part_of(node, text)
+        scheme = iris.part("areas")
+        self.add((scheme, RDF.type, SKOS.ConceptScheme))
+        self.label(scheme, f"{doc.title}·总体任务", "Policy areas")
+        self.add((scheme, DCTERMS.source, text))
+        for area in doc.areas:
+            concept, para = iris.area(area.number), iris.part("text", "area", area.number)
+            self.add((concept, RDF.type, POL.PolicyArea))
+            self.add((concept, RDF.type, SKOS.Concept))
+            self.add((concept, SKOS.prefLabel, self.zh(area.name)))
+            self.label(concept, area.name)
+            self.add((concept, SKOS.notation, Literal(str(area.number))))
+            self.add((concept, POL.number, Literal(area.number)))
+            self.add((concept, SKOS.inScheme, scheme))
+            self.add((concept, SKOS.topConceptOf, scheme))
+            self.add((scheme, SKOS.hasTopConcept, concept))
+            self.add((para, RDF.type, POL.AreaParagraph))
+            self.label(para, f"（{_cn(area.number)}）{area.name}")
+            self.add((para, POL.number, Literal(area.number)))
+            self.add((para, POL.area, concept))
+            self.add((para, POL.text, self.zh(area.text)))
+            self.lines(para, area.line)
+            self.part_of(para, text)
+        for guarantee in doc.guarantees:
+            node = iris.part("text", "guarantee", guarantee.number)
+            self.add((node, RDF.type, POL.OrganisationalGuarantee))
+            self.label(node, f"（{_cn(guarantee.number)}）{guarantee.title}")
+            self.add((node, POL.number, Literal(guarantee.number)))
+            self.add((node, POL.text, self.zh(guarantee.text)))
+            self.lines(node, guarantee.line)
+            self.part_of(node, text)
+
+    # -- the task list -------------------------------------------------------------------
+    def task_list(self) -> None:
+        doc, iris = self.doc, self.iris
+        node = iris.part("task-list")
+        self.add((node, RDF.type, POL.TaskList))
+        title = doc.task_list_title or doc.attachment_title
+        self.add((node, ELI.title, self.zh(title)))
+        self.label(node, title)
+        self.add((node, POL.declaredMeasureCount, Literal(doc.declared_measures)))
+        self.part_of(node, iris.part("text"))
+        for task in doc.tasks:
+            self.task(task, node)
+
+    def task(self, task: KeyTask, task_list: URIRef) -> None:
+        iris, node = self.iris, self.iris.task(task.number)
+        self.add((node, RDF.type, POL.KeyTask))
+        self.add((node, RDF.type, PROV.Activity))
+        self.add((node, POL.number, Literal(task.number)))
+        self.label(node, task.title)
+        self.add((task_list, POL.hasKeyTask, node))
+        self.part_of(node, task_list)
+        self.add((node, POL.area, iris.area(task.area)))
+        self.lines(node, *task.lines)
+        for item in task.targets:
+            self.item(node, iris.target(task.number, item.number), POL.Target, POL.hasTarget, item,
+                      f"重点工作{task.number}·目标{item.number}", f"Key task {task.number}, target {item.number}")
+        for item in task.measures:
+            self.item(node, iris.measure(task.number, item.number), POL.Measure, POL.hasMeasure, item,
+                      f"重点工作{task.number}·举措{item.number}", f"Key task {task.number}, measure {item.number}")
+        self.add((node, POL.period, self.period(task.period)))
+        for mention in task.units:
+            unit = self.unit(mention.unit)
+            role = POL.LeadRole if mention.lead else POL.SupportRole
+            self.add((node, POL.leadUnit if mention.lead else POL.supportUnit, unit))
+            association = iris.part("task", task.number, "responsibility", mention.unit.id)
+            self.add((node, PROV.qualifiedAssociation, association))
+            self.add((association, RDF.type, PROV.Association))
+            self.add((association, PROV.agent, unit))
+            self.add((association, PROV.hadRole, role))
+        self.add((node, POL.contact, self.contact(task)))
+
+    def item(self, task: URIRef, node: URIRef, cls: URIRef, prop: URIRef, item: Item, zh: str, en: str) -> None:
+        self.add((node, RDF.type, cls))
+        self.add((node, POL.number, Literal(item.number)))
+        self.add((node, POL.text, self.zh(item.text)))
+        self.label(node, zh, en)
+        self.lines(node, item.line)
+        self.add((task, prop, node))
+        self.part_of(node, task)
+
+    def period(self, period: Period) -> URIRef:
+        node = self.iris.period(period)
+        self.add((node, RDF.type, POL.ImplementationPeriod))
+        self.add((node, RDF.type, TIME.ProperInterval))
+        self.add((node, POL.isLongTerm, Literal(period.long_term)))
+        if period.long_term:
+            self.label(node, period.label, "long-term")
+            return node
+        self.label(node, period.label, str(period.start) if period.start == period.end
+                   else f"{period.start}–{period.end}")
+        for prop, year in ((TIME.hasBeginning, period.start), (TIME.hasEnd, period.end)):
+            instant = self.iris.year(year)
+            self.add((node, prop, instant))
+            self.add((instant, RDF.type, TIME.Instant))
+            self.add((instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear)))
+            self.label(instant, f"{year}年", str(year))
+        return node
+
+    def unit(self, unit: Unit) -> URIRef:
+        node = self.iris.unit(unit)
+        if unit.id in self._units:
+            return node
+        self._units.add(unit.id)
+        self.add((node, RDF.type, ORG.Organization))
+        self.add((node, RDF.type, PROV.Organization))
+        self.label(node, unit.name_zh, unit.name_en)
+        self.add((node, SKOS.prefLabel, self.zh(unit.name_zh)))
+        for alias in unit.aliases:
+            self.add((node, SKOS.altLabel, self.zh(alias)))
+        self.add((node, DCTERMS.identifier, Literal(unit.id)))
+        self.add((node, ORG.classification, POL[CLASSIFICATIONS[unit.classification][0]]))
+        return node
+
+    def contact(self, task: KeyTask) -> URIRef:
+        key = (task.contact.name, task.contact.phone)
+        node = self._contacts.get(key)
+        if node is None:
+            node = self.iris.part("contact", len(self._contacts) + 1)
+            self._contacts[key] = node
+            self.add((node, RDF.type, VCARD.Individual))
+            self.add((node, VCARD.fn, Literal(task.contact.name)))
+            self.label(node, task.contact.name)
+            self.add((node, VCARD.hasTelephone, URIRef(task.contact.tel_uri)))
+            self.lines(node, task.contact.line)
+        return node
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -1,0 +1,188 @@
+"""The gazetteer of responsible units (``data/units.csv``) and the reading of a units cell.
+
+A units cell lists unit names separated by spaces, a ``*`` before each lead unit, sometimes
+with an alias in brackets (``市委组织部 (市人才办)``) — but the PDF conversion also puts spaces
+*inside* names (``市自然资源和 规划局``). So the cell is read by segmenting the text, spaces
+removed, into known names; anything the gazetteer does not know is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InputError
+from .normalize import fullwidth_brackets, strip_markup
+
+CLASSIFICATIONS = {
+    "municipal-department": ("MunicipalDepartment", "市政府工作部门", "municipal government department"),
+    "party-department": ("PartyCommitteeDepartment", "党委工作部门", "party committee department"),
+    "court-procuratorate": ("CourtOrProcuratorate", "法院或检察院", "court or procuratorate"),
+    "central-branch": ("CentralGovernmentBranch", "中央驻温单位", "central-government branch office"),
+    "state-owned-enterprise": ("StateOwnedEnterprise", "国有企业", "state-owned enterprise"),
+    "mass-organisation": ("MassOrganisation", "群团组织", "mass organisation"),
+    "district-county-government": ("DistrictCountyGovernment", "县（市、区）政府", "district or county government"),
+    "public-institution": ("PublicInstitution", "事业单位", "public institution"),
+}
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One organisation of the gazetteer."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+    classification: str
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    """A unit as one cell mentions it."""
+
+    unit: Unit
+    lead: bool
+    written: str  # the source's text for the name, as written (spaces included, '*' and alias apart)
+    alias: str | None = None  # a bracketed alias written after the name
+
+
+class Gazetteer:
+    """Known units, looked up by name or alias (brackets and spaces do not matter).
+
+    >>> g = Gazetteer.load()
+    >>> g.lookup("市发改委").id
+    'wz-drc'
+    >>> [(m.unit.id, m.lead, m.alias) for m in g.segment("*市人力社保局 市委组织部 (市人才办)", "f.txt", 1)]
+    [('wz-hrss', True, None), ('wz-organisation-dept', False, '市人才办')]
+    """
+
+    def __init__(self, units: list[Unit], path: Path | None = None):
+        self.units = units
+        self.path = path
+        self._by_key: dict[str, Unit] = {}
+        for unit in units:
+            for name in (unit.name_zh, *unit.aliases):
+                key = _key(name)
+                other = self._by_key.get(key)
+                if other is not None and other.id != unit.id:
+                    raise InputError(f"name {name!r} belongs to both {other.id} and {unit.id}", path)
+                self._by_key[key] = unit
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Gazetteer":
+        """Read the gazetteer CSV (default: the one shipped with the project)."""
+        from .resources import resource
+
+        path = Path(path) if path else resource("data/units.csv")
+        units: list[Unit] = []
+        seen: set[str] = set()
+        try:
+            with open(path, encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh)
+                expected = ["id", "name_zh", "name_en", "aliases", "classification"]
+                if reader.fieldnames != expected:
+                    raise InputError(f"gazetteer header must be {','.join(expected)}", path, 1)
+                for row in reader:
+                    line = reader.line_num
+                    if None in row or any(row[k] is None for k in expected):
+                        raise InputError("gazetteer row does not have 5 columns", path, line)
+                    uid = row["id"].strip()
+                    if not _ID.match(uid):
+                        raise InputError(f"unit id {uid!r} is not lower-case ASCII words joined by '-'", path, line)
+                    if uid in seen:
+                        raise InputError(f"unit id {uid!r} appears twice", path, line)
+                    if row["classification"] not in CLASSIFICATIONS:
+                        raise InputError(
+                            f"unknown classification {row['classification']!r} "
+                            f"(one of {', '.join(CLASSIFICATIONS)})", path, line)
+                    if not row["name_zh"].strip() or not row["name_en"].strip():
+                        raise InputError(f"unit {uid} needs a Chinese and an English name", path, line)
+                    seen.add(uid)
+                    aliases = tuple(a.strip() for a in row["aliases"].split(";") if a.strip())
+                    units.append(Unit(uid, row["name_zh"].strip(), row["name_en"].strip(), aliases,
+                                      row["classification"]))
+        except FileNotFoundError:
+            raise InputError("gazetteer not found", path) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"gazetteer is not valid UTF-8 ({exc.reason})", path) from None
+        return cls(units, path)
+
+    def lookup(self, name: str) -> Unit | None:
+        """The unit with this name or alias, or None."""
+        return self._by_key.get(_key(name))
+
+    @cached_property
+    def by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def _max_len(self) -> int:
+        return max(len(k) for k in self._by_key)
+
+    def segment(self, cell: str, path: str | Path, line: int) -> list[UnitMention]:
+        """Read a units cell into mentions; an unknown name is an :class:`InputError`."""
+        raw = strip_markup(cell)
+        # compact text (no whitespace, full-width brackets) and each character's index in raw
+        chars, index = [], []
+        for i, ch in enumerate(raw):
+            if not ch.isspace():
+                chars.append(fullwidth_brackets(ch))
+                index.append(i)
+        text = "".join(chars)
+        n = len(text)
+        # best[i] = fewest mentions covering text[:i]; back[i] = (start, unit, lead, alias)
+        best: list[int | None] = [None] * (n + 1)
+        back: list[tuple | None] = [None] * (n + 1)
+        best[0] = 0
+        for i in range(n):
+            if best[i] is None:
+                continue
+            j = i
+            lead = False
+            while j < n and text[j] == "*":
+                lead, j = True, j + 1
+            for k in range(min(n, j + self._max_len), j, -1):
+                unit = self._by_key.get(text[j:k])
+                if unit is None:
+                    continue
+                for end, alias in self._alias_ends(text, k, unit):
+                    if best[end] is None or best[i] + 1 < best[end]:
+                        best[end] = best[i] + 1
+                        back[end] = (i, j, k, unit, lead, alias)
+        if best[n] is None or n == 0:
+            reach = max(i for i in range(n + 1) if best[i] is not None)
+            stop = next((s for s in range(reach + 1, n) if self._starts_name(text, s)), n)
+            unknown = text[reach:stop].lstrip("*") or text
+            raise InputError(f"unknown responsible unit {unknown!r} in {' '.join(raw.split())!r} "
+                             f"(add it to the gazetteer {self.path or 'data/units.csv'})", path, line)
+        mentions: list[UnitMention] = []
+        end = n
+        while end > 0:
+            start, name_start, name_end, unit, lead, alias = back[end]
+            written = raw[index[name_start]:index[name_end - 1] + 1]
+            mentions.append(UnitMention(unit, lead, written, alias))
+            end = start
+        mentions.reverse()
+        return mentions
+
+    def _alias_ends(self, text: str, k: int, unit: Unit):
+        yield k, None
+        if k < len(text) and text[k] == "（":
+            close = text.find("）", k)
+            if close > k and self.lookup(text[k + 1:close]) == unit:
+                yield close + 1, text[k + 1:close]
+
+    def _starts_name(self, text: str, s: int) -> bool:
+        if text[s] == "*":
+            return True
+        return any(text[s:k] in self._by_key for k in range(s + 1, min(len(text), s + self._max_len) + 1))
+
+
+def _key(name: str) -> str:
+    return fullwidth_brackets("".join(name.split()))

@@ -1,0 +1,91 @@
+"""The project's vocabulary: one place that names every term of ``ontology/policy-kg.ttl``.
+
+A test keeps this module and the ontology file in step.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD, DefinedNamespace
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+
+
+class POL(DefinedNamespace):
+    """policy-kg ontology terms (``pol:``)."""
+
+    _NS = Namespace("https://w3id.org/policy-kg/ontology#")
+    _fail = True
+
+    # classes
+    AreaParagraph: URIRef
+    ImplementationPeriod: URIRef
+    KeyTask: URIRef
+    Measure: URIRef
+    Notice: URIRef
+    OrganisationalGuarantee: URIRef
+    OverallGoal: URIRef
+    PolicyArea: URIRef
+    PolicyText: URIRef
+    Principle: URIRef
+    ResponsibilityRole: URIRef
+    Target: URIRef
+    TaskList: URIRef
+    UnitClassification: URIRef
+
+    # properties
+    addressee: URIRef
+    area: URIRef
+    ccRecipient: URIRef
+    contact: URIRef
+    declaredMeasureCount: URIRef
+    goalYear: URIRef
+    hasKeyTask: URIRef
+    hasMeasure: URIRef
+    hasTarget: URIRef
+    isLongTerm: URIRef
+    leadUnit: URIRef
+    number: URIRef
+    period: URIRef
+    printDate: URIRef
+    releaseStatement: URIRef
+    sourceLine: URIRef
+    supportUnit: URIRef
+    text: URIRef
+
+    # individuals
+    CentralGovernmentBranch: URIRef
+    CourtOrProcuratorate: URIRef
+    DistrictCountyGovernment: URIRef
+    LeadRole: URIRef
+    MassOrganisation: URIRef
+    MunicipalDepartment: URIRef
+    PartyCommitteeDepartment: URIRef
+    PublicInstitution: URIRef
+    StateOwnedEnterprise: URIRef
+    SupportRole: URIRef
+    UnitClassifications: URIRef
+
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/policy-kg/ontology")
+DEFAULT_BASE = "https://w3id.org/policy-kg/id/"
+
+PREFIXES = {
+    "pol": POL._NS,
+    "eli": ELI,
+    "org": ORG,
+    "prov": PROV,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "time": TIME,
+    "vcard": VCARD,
+    "schema": SDO,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+__all__ = ["POL", "ELI", "DCAT", "PREFIXES", "ONTOLOGY_IRI", "DEFAULT_BASE", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS",
+           "SDO", "SKOS", "TIME", "VCARD", "XSD"]
