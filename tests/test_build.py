@@ -1,0 +1,133 @@
+"""The build command and its outputs: files, determinism, round trips in three RDF parsers."""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from tests.conftest import ROOT, SOURCE
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    return out, result
+
+
+def test_build_writes_outputs(built):
+    out, result = built
+    assert sorted(p.name for p in out.iterdir()) == [
+        "wenzhou-2023-82.quality.md", "wenzhou-2023-82.ttl", "wenzhou-2023-82.validation.txt"]
+    assert result.stdout.startswith(f"built {out}/wenzhou-2023-82.ttl: 32 key tasks, 92 targets, 195 measures "
+                                    "(declared 195条), 42 units, 4277 triples — conforms to the shapes")
+    assert (out / "wenzhou-2023-82.validation.txt").read_text() == \
+        "wenzhou-2023-82.ttl: conforms to the policy-kg shapes (4277 triples)\n"
+    quality = (out / "wenzhou-2023-82.quality.md").read_text(encoding="utf-8")
+    assert "| Disagreements between repeated copies (first copy kept) | 1 |" in quality
+    assert "- line 138: key task 24: target 6 differs between copies" in quality
+    assert "| Rows split at a page break and repeated (merged) | 5 |" in quality
+
+
+def test_turtle_has_only_our_prefixes(built):
+    out, _ = built
+    text = (out / "wenzhou-2023-82.ttl").read_text(encoding="utf-8")
+    prefixes = [l.split()[1] for l in text.splitlines() if l.startswith("PREFIX")]
+    assert prefixes == ["dcterms:", "eli:", "org:", "pol:", "prov:", "rdfs:", "skos:", "time:", "vcard:", "xsd:"]
+    assert "schema1" not in text
+
+
+def test_validate_command(built):
+    out, _ = built
+    ok = CliRunner().invoke(main, ["validate", str(out / "wenzhou-2023-82.ttl")])
+    assert ok.exit_code == 0
+    assert ok.stdout.endswith("conforms to the policy-kg shapes (4277 triples)\n")
+
+
+def test_validate_command_reports_violations(built, tmp_path):
+    out, _ = built
+    text = (out / "wenzhou-2023-82.ttl").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(text.replace("<tel:+86-577-88961285>", "<tel:88961285>"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "does NOT conform to the policy-kg shapes: 1 violation(s)" in result.stderr
+    assert "«万秀芝»" in result.stderr and "path: vcard:hasTelephone" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == \
+        "policy-kg: error: the graph does not conform to the shapes: 1 violation(s)"
+
+
+def test_validate_command_bad_turtle(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"policy-kg: error: {bad}: not valid turtle")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_validate_missing_file(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "none.ttl")])
+    assert result.exit_code == 2 and result.stderr == f"policy-kg: error: {tmp_path / 'none.ttl'}: file not found\n"
+
+
+def test_bad_base_iri(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "o"), "--base", "urn:x"])
+    assert result.exit_code == 2 and "must be an http(s) IRI ending in '/' or '#'" in result.stderr
+
+
+def test_custom_base_and_source_name(tmp_path):
+    src = tmp_path / "my-doc.txt"
+    shutil.copy(SOURCE, src)
+    result = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--base", "https://ex.org/id/"])
+    assert result.exit_code == 0, result.stderr
+    g = Graph().parse(tmp_path / "o" / "my-doc.ttl")
+    assert len(g) == 4277
+    assert any(str(s).startswith("https://ex.org/id/doc/my-doc/task/") for s in g.subjects())
+
+
+@pytest.mark.slow
+def test_same_bytes_across_processes_and_hash_seeds(tmp_path):
+    digests = set()
+    for seed in ("0", "1", "4242"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], check=True, env=env,
+                       capture_output=True, cwd=ROOT)
+        digests.add(tuple(hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())))
+    assert len(digests) == 1
+
+
+@pytest.mark.slow
+def test_turtle_parses_the_same_in_pyoxigraph(built):
+    import pyoxigraph
+
+    out, _ = built
+    path = out / "wenzhou-2023-82.ttl"
+    ours = Graph().parse(path)
+    triples = list(pyoxigraph.parse(path.read_bytes(), format=pyoxigraph.RdfFormat.TURTLE))
+    assert len(triples) == len(ours) == 4277
+    nt = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+    assert isomorphic(Graph().parse(data=nt, format="nt"), ours)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("rapper") is None and not os.environ.get("CI"),
+                    reason="Raptor's rapper is not installed (.ci/run installs raptor2-utils)")
+def test_turtle_parses_the_same_in_rapper(built):
+    out, _ = built
+    path = out / "wenzhou-2023-82.ttl"
+    proc = subprocess.run(["rapper", "-q", "-i", "turtle", "-o", "ntriples", str(path)],
+                          capture_output=True, check=True)
+    other = Graph().parse(data=proc.stdout.decode("utf-8"), format="nt")
+    assert len(other) == 4277
+    assert isomorphic(other, Graph().parse(path))

@@ -1,0 +1,150 @@
+"""SHACL shapes: the good graph conforms; each mutation gives the expected violation."""
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg.validate import validate_graph
+from kg.vocab import ELI, POL, PROV, VCARD
+from tests.conftest import BASE, DOC
+
+TASK7 = URIRef(DOC + "/task/7")
+DRC = URIRef(BASE + "org/wz-drc")
+
+
+@pytest.fixture
+def copy(graph):
+    g = Graph(bind_namespaces="none")
+    for t in graph:
+        g.add(t)
+    return g
+
+
+def problems(g):
+    result = validate_graph(g)
+    assert not result.conforms
+    return result
+
+
+def test_good_graph_conforms(graph):
+    result = validate_graph(graph)
+    assert result.conforms, result.report()
+    assert result.violations == ()
+    assert result.report("x.ttl").startswith("x.ttl: conforms to the policy-kg shapes (4277 triples)")
+
+
+def test_drop_lead_unit(copy):
+    copy.remove((TASK7, POL.leadUnit, None))
+    result = problems(copy)
+    [v] = [v for v in result.errors if v.path == "pol:leadUnit"]
+    assert v.focus == f"«向民营企业推介三张项目清单» (pol:KeyTask 7) <{TASK7}>"
+    assert "needs at least one lead unit" in v.message
+    text = result.report("g.ttl")
+    assert "does NOT conform" in text and "«向民营企业推介三张项目清单» (pol:KeyTask 7)" in text
+    assert "path: pol:leadUnit" in text
+
+
+def test_lead_also_support(copy):
+    copy.add((TASK7, POL.supportUnit, DRC))
+    result = problems(copy)
+    assert any(v.path == "pol:leadUnit" and "not also a supporting unit" in v.message and "市发展改革委" in (v.value or "")
+               for v in result.errors)
+
+
+def test_duplicate_key_task_number(copy):
+    copy.set((URIRef(DOC + "/task/8"), POL.number, Literal(7)))
+    result = problems(copy)
+    focus = {v.focus for v in result.errors if "key task number 7 is also used by" in v.message}
+    assert any("pol:KeyTask 7" in f and "向民营企业推介三张项目清单" in f for f in focus)
+    assert any("充分发挥民营企业科技创新主体作用" in f for f in focus)
+
+
+def test_duplicate_measure_number(copy):
+    copy.set((URIRef(DOC + "/task/7/measure/5"), POL.number, Literal(4)))
+    result = problems(copy)
+    assert any(v.message == "measure number 4 is used twice in this key task" and "pol:KeyTask 7" in v.focus
+               for v in result.errors)
+
+
+def test_broken_phone(copy):
+    contact = copy.value(TASK7, POL.contact)
+    copy.set((contact, VCARD.hasTelephone, URIRef("tel:0577-8896")))
+    result = problems(copy)
+    [v] = result.errors
+    assert v.path == "vcard:hasTelephone" and "«万秀芝»" in v.focus and "tel:+86-577-88026991" in v.message
+
+
+def test_drop_area(copy):
+    copy.remove((TASK7, POL.area, None))
+    [v] = problems(copy).errors
+    assert (v.path, v.message) == ("pol:area", "needs exactly one policy area (pol:area)")
+
+
+def test_two_areas(copy):
+    copy.add((TASK7, POL.area, URIRef(DOC + "/area/3")))
+    [v] = problems(copy).errors
+    assert v.path == "pol:area"
+
+
+def test_drop_contact_and_period(copy):
+    copy.remove((TASK7, POL.contact, None))
+    copy.remove((TASK7, POL.period, None))
+    paths = sorted(v.path for v in problems(copy).errors)
+    assert paths == ["pol:contact", "pol:period"]
+
+
+def test_drop_all_targets(copy):
+    copy.remove((TASK7, POL.hasTarget, None))
+    paths = {v.path for v in problems(copy).errors}
+    assert "pol:hasTarget" in paths  # the task; and the orphaned target
+    assert "^pol:hasTarget | ^pol:hasMeasure" in paths
+
+
+def test_measure_text_not_chinese(copy):
+    m = URIRef(DOC + "/task/7/measure/1")
+    copy.set((m, POL.text, Literal("in English")))
+    [v] = problems(copy).errors
+    assert v.path == "pol:text" and "Chinese" in v.message and "«重点工作7·举措1»" in v.focus
+
+
+def test_bad_document_number(copy):
+    copy.set((URIRef(DOC), ELI.id_local, Literal("温政办2023-82")))
+    [v] = problems(copy).errors
+    assert v.path == "eli:id_local" and "温政办〔2023〕82号" in v.message
+
+
+def test_declared_count_mismatch(copy):
+    copy.set((URIRef(DOC + "/task-list"), POL.declaredMeasureCount, Literal(196)))
+    [v] = problems(copy).errors
+    assert v.message == "declares 196 measures but holds 195"
+
+
+def test_role_mismatch(copy):
+    copy.set((URIRef(DOC + "/task/7/responsibility/wz-drc"), PROV.hadRole, POL.SupportRole))
+    [v] = problems(copy).errors
+    assert "has role" in v.message and "pol:KeyTask 7" in v.focus
+
+
+def test_missing_label(copy):
+    copy.remove((URIRef(DOC + "/task/7/target/1"), RDFS.label, None))
+    [v] = problems(copy).errors
+    assert v.path == "rdfs:label" and "Chinese label" in v.message
+
+
+def test_unit_without_classification(copy):
+    copy.remove((DRC, URIRef("http://www.w3.org/ns/org#classification"), None))
+    [v] = problems(copy).errors
+    assert "«市发展改革委»" in v.focus and v.path == "org:classification"
+
+
+def test_period_without_end(copy):
+    period = URIRef(BASE + "period/2023-2027")
+    copy.remove((period, URIRef("http://www.w3.org/2006/time#hasEnd"), None))
+    [v] = problems(copy).errors
+    assert "needs a beginning and an end" in v.message
+
+
+def test_wrong_type_of_lead(copy):
+    copy.remove((DRC, RDF.type, None))
+    result = problems(copy)
+    assert any(v.path == "pol:leadUnit" and "org:Organization" in v.message for v in result.errors)
