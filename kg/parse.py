@@ -141,6 +141,7 @@ class _Parser:
             if state == "head":
                 if heading and body.endswith("文件") and not doc.letterhead:
                     doc.letterhead = body
+                    self.note("layout", line, f"letterhead {body!r} recognised (not modelled: the issuer is)")
                 elif _DOC_NUMBER.match(text) and not doc.doc_number:
                     doc.doc_number, doc.doc_number_line = text, line
                 elif heading and "关于印发" in body:
@@ -168,10 +169,12 @@ class _Parser:
                 state = "list"
             elif section_match:
                 section = chinese_numeral(section_match.group(1))
+                self.note("layout", line, f"section heading {body!r} recognised (its paragraphs are modelled)")
             elif state == "list":
                 raise self.error(f"unexpected text between the task-list title and the table: {text[:40]!r}", line)
             elif re.match(r"^附件[：:]", text):
                 rest = re.sub(r"^附件[：:]", "", text)
+                self.note("layout", line, f"attachment label {text!r} recognised")
                 if rest:
                     doc.attachment_title = rest
                     self._declared(rest, line)
@@ -263,6 +266,7 @@ class _Parser:
                 got = tuple(c.strip() for c in cells)
                 if got != HEADER:
                     raise self.error(f"table header must be {' | '.join(HEADER)}, found {' | '.join(got)}", line)
+                self.note("layout", line, "table header row (repeated on every page) recognised")
                 continue
             if not cells[0].strip().isdigit():
                 raise self.error(f"unexpected text inside the task list: {squeeze(raw)[:40]!r}", line)

@@ -19,6 +19,7 @@ KINDS = {
     "entity": "HTML entities decoded",
     "markup": "HTML markup removed",
     "spaces": "Spaces inside Chinese text removed",
+    "layout": "Layout lines recognised (headings, letterhead, repeated table headers)",
 }
 
 

@@ -136,6 +136,8 @@ class _Mapper:
         self.add((node, ELI.passed_by, self.unit(doc.issuer.unit)))
         self.add((node, DCTERMS.source, Literal(f"{doc.name}.txt")))
         self.lines(node, doc.doc_number_line)
+        if doc.notice_body:
+            self.add((node, DCTERMS.description, self.zh(doc.notice_body)))
         for addressee in doc.addressees:
             self.add((node, POL.addressee, self.zh(addressee)))
         if doc.release_statement:
@@ -183,6 +185,8 @@ class _Mapper:
         self.add((scheme, RDF.type, SKOS.ConceptScheme))
         self.label(scheme, f"{doc.title}·总体任务", "Policy areas")
         self.add((scheme, DCTERMS.source, text))
+        if doc.areas_intro:
+            self.add((scheme, DCTERMS.description, self.zh(doc.areas_intro)))
         for area in doc.areas:
             concept, para = iris.area(area.number), iris.part("text", "area", area.number)
             self.add((concept, RDF.type, POL.PolicyArea))
