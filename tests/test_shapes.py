@@ -125,10 +125,32 @@ def test_role_mismatch(copy):
     assert "has role" in v.message and "pol:KeyTask 7" in v.focus
 
 
-def test_missing_label(copy):
-    copy.remove((URIRef(DOC + "/task/7/target/1"), RDFS.label, None))
+def test_missing_chinese_label(copy):
+    target = URIRef(DOC + "/task/7/target/1")
+    copy.remove((target, RDFS.label, Literal("重点工作7·目标1", lang="zh")))
     [v] = problems(copy).errors
-    assert v.path == "rdfs:label" and "Chinese label" in v.message
+    assert v.message == "needs a Chinese label (rdfs:label \"…\"@zh)"
+    assert v.focus == f"«Key task 7, target 1» (pol:Target 1) <{target}>"
+
+
+def test_no_label_at_all(copy):
+    copy.remove((URIRef(DOC + "/task/7/target/1"), RDFS.label, None))
+    messages = sorted(v.message for v in problems(copy).errors)
+    assert messages == ["needs a Chinese label (rdfs:label \"…\"@zh)",
+                        "needs non-empty labels tagged @zh or @en, at most one per language"]
+
+
+def test_two_chinese_labels(copy):
+    copy.add((TASK7, RDFS.label, Literal("另一个标题", lang="zh")))
+    [v] = problems(copy).errors
+    assert v.path == "rdfs:label" and "at most one per language" in v.message
+
+
+def test_unit_without_english_label(copy):
+    copy.remove((DRC, RDFS.label, Literal("Wenzhou Development and Reform Commission", lang="en")))
+    [v] = problems(copy).errors
+    assert v.message == 'a unit needs an English label (rdfs:label "…"@en)'
+    assert "«市发展改革委»" in v.focus
 
 
 def test_unit_without_classification(copy):
