@@ -131,3 +131,33 @@ def test_turtle_parses_the_same_in_rapper(built):
     other = Graph().parse(data=proc.stdout.decode("utf-8"), format="nt")
     assert len(other) == 4279
     assert isomorphic(other, Graph().parse(path))
+
+
+def test_build_fails_on_invalid_graph_and_writes_nothing(tmp_path, monkeypatch):
+    """A graph that breaks the shapes: exit 1, the report on stderr, no files."""
+    import kg.build
+    from kg.rdf import document_graph
+    from kg.vocab import POL
+
+    def broken(doc, base):
+        g = document_graph(doc, base)
+        g.remove((None, POL.contact, None))
+        return g
+
+    monkeypatch.setattr(kg.build, "document_graph", broken)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "does NOT conform to the policy-kg shapes: 32 violation(s)" in result.stderr
+    assert "- Violation: «强化财税政策保障» (pol:KeyTask 1)" in result.stderr
+    assert "problem: needs exactly one contact (a vcard:Individual)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == \
+        "policy-kg: error: the graph does not conform to the shapes: 32 violation(s)"
+    assert not out.exists()
+
+
+def test_version_and_module_entry_point():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.stdout == "policy-kg, version 0.1.0\n"
+    proc = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "build" in proc.stdout and "validate" in proc.stdout
