@@ -100,8 +100,8 @@ class _Parser:
     def note(self, kind: str, line: int, message: str) -> None:
         self.notes.append(Note(kind, line, message))
 
-    def text(self, raw: str, line: int) -> str:
-        """Normalise a piece of source text, noting what was changed."""
+    def inspect(self, raw: str, line: int) -> None:
+        """Note the entities and the oddities of a cell's text (the text itself is normalised elsewhere)."""
         if has_markup(raw):
             entities = sorted(set(re.findall(r"&#?\w+;", raw)))
             if entities:
@@ -109,15 +109,14 @@ class _Parser:
         stripped = strip_markup(raw)
         for word in _LATIN_IN_CJK.findall(stripped):
             self.note("unusual", line, f"Latin word {word!r} inside Chinese text (kept as written)")
-        return squeeze(stripped)
 
     # -- document ------------------------------------------------------------------------
     def parse(self) -> PolicyDocument:
         table_start = next((i for i, l in enumerate(self.lines) if l.split("\t")[0].strip() == HEADER[0]), None)
         if table_start is None:
             raise self.error(f"no task list found (a table whose header starts with {HEADER[0]}\\t{HEADER[1]})")
-        end = self._front_matter(table_start)
-        self._table(table_start, end)
+        self._front_matter(table_start)
+        self._table(table_start)
         self._check()
         self._note_spaces()
         return self.doc
@@ -130,7 +129,7 @@ class _Parser:
                 out.append((i + 1, raw))
         return out
 
-    def _front_matter(self, table_start: int) -> int:
+    def _front_matter(self, table_start: int) -> None:
         doc = self.doc
         state, section = "head", 0
         paras = self._join_page_breaks(self._paragraphs(0, table_start))
@@ -212,7 +211,6 @@ class _Parser:
         for expected, area in enumerate(doc.areas, 1):
             if area.number != expected:
                 raise self.error(f"policy area （{area.number}） out of order, expected {expected}", area.line)
-        return len(self.lines)
 
     def _join_page_breaks(self, paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """Join a main-text paragraph cut by a page break to its continuation."""
@@ -247,11 +245,11 @@ class _Parser:
             raise self.error(f"not a date: {m.group(0)!r}", line) from None
 
     # -- table ---------------------------------------------------------------------------
-    def _table(self, start: int, stop: int) -> None:
+    def _table(self, start: int) -> None:
         groups: dict[int, list[tuple[int, list[str]]]] = {}
         last = 0
         i = start
-        trailer = stop
+        stop = trailer = len(self.lines)
         while i < stop:
             line = i + 1
             raw = self.lines[i]
@@ -302,7 +300,7 @@ class _Parser:
             if has_markup(cells[3] + cells[4] + cells[6] + cells[7]):
                 self.note("markup", line, "HTML markup removed from the cells")
             for col in (3, 4):
-                self.text(cells[col], line)  # notes entities and oddities once per cell
+                self.inspect(cells[col], line)
 
         # area
         areas = [(line, self._area(cells[1], line, number)) for line, cells in copies if cells[1].strip()]
@@ -314,7 +312,7 @@ class _Parser:
                       f"key task {number}: area cell empty (merged cell in the PDF), taken from key task "
                       f"{previous.number}: {self._area_label(area)}")
         else:
-            area = self._agree(number, "area", [(l, a) for l, a in areas], self._area_label)
+            area = self._agree(number, "area", areas, self._area_label)
 
         title = self._agree(number, "title", [(line, self._title(cells[2], line, number)) for line, cells in copies])
         targets = self._merge_items(number, "target", [self._items(cells[3], line) for line, cells in copies], first)
