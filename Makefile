@@ -4,9 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install clean bench
+.PHONY: run test install clean bench fonts
 
-run: $(STAMP)
+run: $(STAMP) fonts
 	$(PY) build_graph.py
 
 test: $(STAMP)
@@ -21,6 +21,14 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+# Plots need a font with Chinese glyphs: install Debian's Noto CJK when missing and we may.
+fonts:
+	@if command -v fc-list >/dev/null 2>&1 && [ -n "$$(fc-list :lang=zh 2>/dev/null)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing fonts-noto-cjk (Chinese labels in plots)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	else echo "note: no Chinese font found; install fonts-noto-cjk (or another CJK font) for readable plots"; fi
 
 clean:
 	rm -rf build .pytest_cache

@@ -1,12 +1,29 @@
 #!/usr/bin/env python3
 """Build the knowledge graph and every output from the embedded default document.
 
-This is what `make run` calls. Outputs go to build/ (see README.md).
+This is what `make run` calls. Outputs go to build/ (see README.md):
+the graph and its reports (`policy-kg build`), then the network analysis of that graph
+(`policy-kg analyze`, which reads the Turtle just written).
 """
 
 import sys
 
 from kg.cli import main
+from kg.query import default_graph_path
+
+STEPS = [
+    ["build", "--out", "build"],
+    ["analyze", "--graph", str(default_graph_path()), "--out", "build"],
+]
+
+
+def run() -> int:
+    for args in STEPS:
+        code = main.main(args=args, prog_name="build_graph.py", standalone_mode=False)
+        if code:
+            return code
+    return 0
+
 
 if __name__ == "__main__":
-    sys.exit(main(["build", *sys.argv[1:]], prog_name="build_graph.py"))
+    sys.exit(run())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -66,6 +67,90 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
     if not result.conforms:
         raise ValidationFailed(result.report(name), len(result.errors))
     click.echo(result.report(name), nl=False)
+
+
+_GRAPH = click.option("--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+                      help="RDF file(s) to read (repeatable). Default: build/wenzhou-2023-82.ttl.")
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@click.option("--sparql", help="An ad hoc SPARQL query instead of a named query or file.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@_GRAPH
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md"]), default="table",
+              show_default=True, help="json is the SPARQL 1.1 Query Results JSON format.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="SPARQL engine: embedded pyoxigraph store, or rdflib's own engine.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and what they answer.")
+def query_cmd(query, sparql, params, graphs, fmt, engine, list_) -> None:
+    """Run a named query (see --list), a QUERY.rq file, or --sparql "…" on the graph.
+
+    \b
+    Examples:
+      policy-kg query lead-counts
+      policy-kg query unit-tasks --param unit=市发改委
+      policy-kg query measures-of-task --param task=7 --format md
+      policy-kg query --sparql "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    """
+    from . import query as q
+
+    if list_:
+        for named in q.named_queries().values():
+            params_text = "".join(f" --param {p.name}=…" for p in named.params)
+            click.echo(f"{named.name}{params_text}\n    {named.description}")
+            for p in named.params:
+                click.echo(f"    {p.name}: {p.description}")
+        return
+    named = q.resolve_query(query, sparql)
+    engine_ = q.open_engine(list(graphs), engine)
+    results = q.run(named, engine_, q.parse_params(params))
+    click.echo(q.FORMATTERS[fmt](results), nl=False)
+
+
+@main.command("analyze")
+@_GRAPH
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md", show_default=True,
+              help="md: a report to read; json: every figure; csv: the per-unit table.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Write every output here: report, JSON, CSV tables, GraphML/GEXF networks, PNG plots.")
+@click.option("--unit", help="Answer for one unit (any name or alias), e.g. 市发展改革委.")
+def analyze_cmd(graphs, fmt, out_dir, unit) -> None:
+    """Analyse the responsibility network: who leads, who is involved, who works with whom, who is central.
+
+    \b
+    Examples:
+      policy-kg analyze
+      policy-kg analyze --unit 市发改委
+      policy-kg analyze --format csv > units.csv
+      policy-kg analyze --out build
+    """
+    from . import report
+    from .analyze import analyse, responsibility_network
+    from .query import default_graph_path, open_engine
+
+    engine = open_engine(list(graphs))
+    result = analyse(responsibility_network(engine))
+    source = ", ".join(map(str, graphs or [default_graph_path()]))
+    if unit:
+        row = result.unit(unit)
+        if fmt == "json":
+            click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        elif fmt == "csv":
+            click.echo(report._csv([row], report.UNIT_COLUMNS), nl=False)
+        else:
+            click.echo(report.unit_answer(result, unit), nl=False)
+        return
+    if out_dir:
+        from .export import write_all
+
+        files = {Path(out_dir) / name: data for name, data in report.analysis_files(result, source).items()}
+        for path in write_all(files):
+            click.echo(f"wrote {path}")
+        return
+    text = {"md": lambda: report.markdown_report(result, source), "json": lambda: report.to_json(result),
+            "csv": lambda: report.units_csv(result)}[fmt]()
+    click.echo(text, nl=False)
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

@@ -45,3 +45,16 @@ def variant(tmp_path):
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def ttl(graph, tmp_path_factory) -> Path:
+    """The default document's graph written as Turtle (what `policy-kg build` writes)."""
+    from kg.export import turtle_bytes
+
+    path = tmp_path_factory.mktemp("graph") / "wenzhou-2023-82.ttl"
+    path.write_bytes(turtle_bytes(graph))
+    return path
+
+
+MINI = ROOT / "tests" / "data" / "mini.ttl"

@@ -1,0 +1,186 @@
+"""Outputs of the network analysis: a Markdown report, JSON, CSV tables, GraphML and GEXF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import networkx as nx
+
+from .analyze import Analysis
+
+UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_tasks", "involved_tasks",
+                "lead_task_numbers", "support_task_numbers", "measures_led", "targets_led", "co_lead_tasks",
+                "partners", "shared_task_links", "areas", "degree_centrality", "betweenness_centrality",
+                "eigenvector_centrality", "community"]
+AREA_COLUMNS = ["number", "area", "key_tasks", "measures", "targets", "units_involved", "lead_load", "bridging_units"]
+
+
+def _md_table(headers: list[str], rows: list[list]) -> list[str]:
+    def cell(v) -> str:
+        return str(v).replace("|", "\\|")
+
+    return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
+            *("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)]
+
+
+def unit_answer(a: Analysis, name: str) -> str:
+    """What one unit leads and supports, in a few lines of Markdown."""
+    u = a.unit(name)
+    led = "; ".join(f"{t['number']} {t['title']}" for t in u["led"]) or "none"
+    supported = "; ".join(f"{t['number']} {t['title']}" for t in u["supported"]) or "none"
+    title = u["label"] + (f" ({u['label_en']})" if u["label_en"] else "")
+    return "\n".join([
+        f"## {title}",
+        "",
+        f"- leads {u['lead_tasks']} key task(s): {led}",
+        f"- supports {u['support_tasks']} key task(s): {supported}",
+        f"- involved in {u['involved_tasks']} key task(s) across {u['areas']} policy area(s); "
+        f"under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets",
+        f"- co-lead tasks: {u['co_lead_tasks']}; partner units: {u['partners']}",
+        f"- centrality: degree {u['degree_centrality']:.3f}, betweenness {u['betweenness_centrality']:.3f}, "
+        f"eigenvector {u['eigenvector_centrality']:.3f}; community {u['community']}",
+    ]) + "\n"
+
+
+def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
+    s = a.summary()
+    label = {n: d["label"] for n, d in a.P.nodes(data=True)}
+    lines = [
+        "# Responsibility network analysis",
+        "",
+        f"Source: `{source}` — {s['key_tasks']} key tasks, {s['units']} responsible units, "
+        f"{s['lead_assignments']} lead and {s['support_assignments']} support assignments, "
+        f"{s['co_responsibility_pairs']} pairs of units sharing tasks, {s['communities']} communities.",
+        "",
+        "## Who leads the most key tasks",
+        "",
+        *_md_table(["unit", "leads", "supports", "involved", "measures led", "targets led", "key tasks led"],
+                   [[u["label"], u["lead_tasks"], u["support_tasks"], u["involved_tasks"], u["measures_led"],
+                     u["targets_led"], " ".join(map(str, u["lead_task_numbers"]))]
+                    for u in a.units if u["lead_tasks"]][:top]),
+        "",
+        "## Who is involved in the most key tasks",
+        "",
+        *_md_table(["unit", "involved", "leads", "supports", "partners", "areas"],
+                   [[u["label"], u["involved_tasks"], u["lead_tasks"], u["support_tasks"], u["partners"], u["areas"]]
+                    for u in sorted(a.units, key=lambda u: (-u["involved_tasks"], -u["lead_tasks"], u["label"]))][:top]),
+        "",
+        "## Key tasks with more than one lead unit",
+        "",
+        *([f"- {t['number']} {t['task']}: {'、'.join(t['lead_units'])}" for t in a.multi_lead_tasks] or ["- none"]),
+        "",
+        "## Strongest co-responsibility (units sharing the most key tasks)",
+        "",
+        *_md_table(["unit A", "unit B", "shared key tasks"],
+                   [[p["unit_a"], p["unit_b"], p["shared_tasks"]] for p in a.pairs[:top]]),
+        "",
+        "## Who is central",
+        "",
+        "Betweenness treats a link's length as 1 / shared tasks (units that share more are closer); "
+        "eigenvector centrality weighs links by shared tasks.",
+        "",
+        *_md_table(["unit", "betweenness", "eigenvector", "degree", "partners"],
+                   [[u["label"], f"{u['betweenness_centrality']:.3f}", f"{u['eigenvector_centrality']:.3f}",
+                     f"{u['degree_centrality']:.3f}", u["partners"]]
+                    for u in sorted(a.units, key=lambda u: (-u["betweenness_centrality"], u["label"]))][:10]),
+        "",
+        "## Communities (Louvain, fixed seed)",
+        "",
+        *[f"{i}. {len(g)} units: {'、'.join(label[n] for n in g)}" for i, g in enumerate(a.communities, 1)],
+        "",
+        "## Units that bridge policy areas",
+        "",
+        *_md_table(["unit", "areas", "involved", "betweenness"],
+                   [[u["label"], u["areas"], u["involved_tasks"], f"{u['betweenness_centrality']:.3f}"]
+                    for u in sorted(a.units, key=lambda u: (-u["areas"], -u["betweenness_centrality"], u["label"]))
+                    if u["areas"] > 1][:top]),
+        "",
+        "## Policy areas",
+        "",
+        *_md_table(["#", "area", "key tasks", "measures", "targets", "units", "lead load"],
+                   [[r["number"], r["area"], r["key_tasks"], r["measures"], r["targets"], r["units_involved"],
+                     "、".join(f"{k} {v}" for k, v in r["lead_load"].items())] for r in a.areas]),
+        "",
+        "## Who coordinates whom (lead → support, by shared key tasks)",
+        "",
+        *_md_table(["lead unit", "supporting unit", "key tasks"],
+                   [[label[x], label[y], w] for x, y, w in
+                    sorted(a.D.edges(data="weight"), key=lambda e: (-e[2], label[e[0]], label[e[1]]))][:top]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(a: Analysis) -> str:
+    doc = {
+        "summary": a.summary(),
+        "units": [{k: u[k] for k in ["label", "label_en", "iri", "classification", "aliases", *UNIT_COLUMNS[3:],
+                                     "led", "supported"] if k in u} for u in a.units],
+        "areas": a.areas,
+        "pairs": a.pairs,
+        "multi_lead_tasks": a.multi_lead_tasks,
+        "communities": [[a.P.nodes[n]["label"] for n in g] for g in a.communities],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(rows: list[dict], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        values = []
+        for c in columns:
+            v = row[c]
+            if isinstance(v, list):
+                v = " ".join(map(str, v)) if all(isinstance(x, int) for x in v) else "、".join(map(str, v))
+            elif isinstance(v, dict):
+                v = "、".join(f"{k} {n}" for k, n in v.items())
+            values.append(v)
+        writer.writerow(values)
+    return out.getvalue()
+
+
+def units_csv(a: Analysis) -> str:
+    return _csv(a.units, UNIT_COLUMNS)
+
+
+def areas_csv(a: Analysis) -> str:
+    return _csv(a.areas, AREA_COLUMNS)
+
+
+def pairs_csv(a: Analysis) -> str:
+    return _csv(a.pairs, ["unit_a", "unit_b", "shared_tasks"])
+
+
+def graphml(G: nx.Graph) -> bytes:
+    return ("\n".join(nx.generate_graphml(G, prettyprint=True)) + "\n").encode("utf-8")
+
+
+def gexf(G: nx.Graph) -> bytes:
+    """GEXF for Gephi, without the writer's "last modified" date, so the same graph gives the same bytes."""
+    text = "\n".join(nx.generate_gexf(G, prettyprint=True)) + "\n"
+    return re.sub(r'<meta lastmodifieddate="[^"]*">', "<meta>", text, count=1).encode("utf-8")
+
+
+def analysis_files(a: Analysis, source: str) -> dict[str, bytes]:
+    """Every analysis output, by file name: report, tables, networks for Gephi, plots."""
+    from .plots import lead_involvement_chart, unit_area_heatmap
+
+    return {
+        "analysis.md": markdown_report(a, source).encode(),
+        "analysis.json": to_json(a).encode(),
+        "units.csv": units_csv(a).encode(),
+        "areas.csv": areas_csv(a).encode(),
+        "co-responsibility.csv": pairs_csv(a).encode(),
+        "unit-task.graphml": graphml(a.B),
+        "unit-task.gexf": gexf(a.B),
+        "unit-unit.graphml": graphml(a.P),
+        "unit-unit.gexf": gexf(a.P),
+        "lead-support.graphml": graphml(a.D),
+        "lead-support.gexf": gexf(a.D),
+        "lead-involvement.png": lead_involvement_chart(a),
+        "unit-area-heatmap.png": unit_area_heatmap(a),
+    }
