@@ -21,7 +21,7 @@ ENGINES = ("oxigraph", "rdflib")
 FORMATS = ("table", "csv", "json", "md")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:\s+(string|integer|iri)\b)?\s*(.*)$")
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:\s+(string|integer|iri|label)\b)?\s*(.*)$")
 
 
 def default_graph_path() -> Path:
@@ -71,7 +71,7 @@ class Results:
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # string, integer, iri
+    kind: str  # string, integer, iri, label (a name: "…"@zh "…"@en "…", for a VALUES clause)
     description: str
 
 
@@ -126,7 +126,7 @@ def resolve_query(name_or_file: str | None, sparql: str | None = None) -> NamedQ
     return queries[name_or_file]
 
 
-def bind_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Term]:
+def bind_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Term | list[Term]]:
     """Check and type the parameters a query declares."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(declared))
@@ -146,6 +146,8 @@ def bind_params(query: NamedQuery, given: dict[str, str]) -> dict[str, Term]:
             bound[name] = Term("literal", str(int(value)), datatype=XSD + "integer")
         elif kind == "iri":
             bound[name] = Term("uri", value)
+        elif kind == "label":
+            bound[name] = [Term("literal", value, lang="zh"), Term("literal", value, lang="en"), Term("literal", value)]
         else:
             bound[name] = Term("literal", value)
     return bound
@@ -214,7 +216,17 @@ class OxigraphEngine(Engine):
             rows = [(self._term(t.subject), self._term(t.predicate), self._term(t.object)) for t in result]
             return Results(["subject", "predicate", "object"], sorted(rows))
         variables = [v.value for v in result.variables]
-        return Results(variables, [tuple(self._term(s[v]) for v in variables) for s in result])
+        cache: dict = {}  # the same unit, label or period comes back in many rows
+
+        def term(t):
+            if t is None:
+                return None
+            found = cache.get(t)
+            if found is None:
+                found = cache[t] = self._term(t)
+            return found
+
+        return Results(variables, [tuple(term(s[i]) for i in range(len(variables))) for s in result])
 
 
 class RdflibEngine(Engine):
@@ -312,13 +324,20 @@ def sparql_term(t: Term) -> str:
     return f'"{escaped}"^^<{t.datatype}>' if t.datatype else f'"{escaped}"'
 
 
-def substitute(text: str, bindings: dict[str, Term]) -> str:
+def substitute(text: str, bindings: dict[str, Term | list[Term]]) -> str:
     """Put each parameter's value in place of its variable (``?unit`` or ``$unit``) in the query text.
 
     Both engines then run the very same query, and a value can never change the query's structure.
+    A ``label`` parameter becomes several terms (the name tagged @zh, @en, and plain), meant for
+    ``VALUES ?name { ?unit }``, so that the engine looks the name up in its index.
+
+    >>> substitute("VALUES ?n { ?unit }", {"unit": [Term("literal", "甲", "zh"), Term("literal", "甲")]})
+    'VALUES ?n { "甲"@zh "甲" }'
     """
-    for name, term in bindings.items():
-        text = re.sub(rf"[?$]{re.escape(name)}\b", lambda _: sparql_term(term), text)
+    for name, value in bindings.items():
+        terms = value if isinstance(value, list) else [value]
+        written = " ".join(sparql_term(t) for t in terms)
+        text = re.sub(rf"[?$]{re.escape(name)}\b", lambda _: written, text)
     return text
 
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Named-query latency on the embedded store (pyoxigraph) against rdflib's engine, ~1M triples.
+
+Builds a synthetic graph of about a million triples (copies of the Wenzhou graph under other
+document IRIs, units shared), loads it into both engines in this process, and times every
+named query on each, side by side. Prints p50 per query and engine, the ratio, and whether the
+goals hold: oxigraph at least 20x faster, oxigraph p50 at most 50 ms.
+
+    python benchmarks/bench_query.py [--triples 1000000] [--runs 7] [--rdflib-runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import replicate  # noqa: E402
+
+from kg.query import OxigraphEngine, RdflibEngine, named_queries, run  # noqa: E402
+
+PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发改委"}, "measures-of-task": {"task": "7"}}
+
+
+def timed(fn, runs: int, cap: float = 300.0) -> list[float]:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+        if sum(times) > cap:
+            break
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7, help="runs per query on oxigraph")
+    parser.add_argument("--rdflib-runs", type=int, default=3, help="runs per query on rdflib (slow)")
+    parser.add_argument("--graph", type=Path, default=ROOT / "build" / "wenzhou-2023-82.ttl")
+    args = parser.parse_args()
+    if not args.graph.exists():
+        print(f"{args.graph} not found: run `make run` first", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path, copies, lines = replicate(args.graph, args.triples, Path(tmp) / "corpus.nt")
+        t = time.perf_counter()
+        ox = OxigraphEngine.from_files([path])
+        ox_load = time.perf_counter() - t
+        t = time.perf_counter()
+        rl = RdflibEngine.from_files([path])
+        rl_load = time.perf_counter() - t
+    triples = len(ox.store)
+    print(f"graph: {triples:,} triples ({copies} copies of {args.graph.name}); "
+          f"load: oxigraph {ox_load:.1f} s, rdflib {rl_load:.1f} s")
+    print(f"{'query':<20} {'oxigraph p50':>13} {'rdflib p50':>12} {'ratio':>8}  rows")
+    ratios, pooled = [], []
+    for name, query in named_queries().items():
+        params = PARAMS.get(name)
+        rows = len(run(query, ox, params).rows)  # warm-up, and the answer to compare
+        ox_times = timed(lambda: run(query, ox, params), args.runs)
+        rl_rows = len(run(query, rl, params).rows)
+        rl_times = timed(lambda: run(query, rl, params), args.rdflib_runs)
+        assert rows == rl_rows, f"{name}: {rows} rows on oxigraph, {rl_rows} on rdflib"
+        p_ox, p_rl = statistics.median(ox_times), statistics.median(rl_times)
+        ratios.append(p_rl / p_ox)
+        pooled += ox_times
+        print(f"{name:<20} {p_ox * 1000:>10.1f} ms {p_rl * 1000:>9.0f} ms {p_rl / p_ox:>7.0f}x  {rows}")
+    geo = math.exp(sum(map(math.log, ratios)) / len(ratios))
+    p50 = statistics.median(pooled)
+    print(f"speed-up over rdflib: geometric mean {geo:.0f}x, smallest {min(ratios):.0f}x "
+          f"(goal >= 20x: {'met' if geo >= 20 else 'MISSED'} on the mean, "
+          f"{'met' if min(ratios) >= 20 else 'missed'} on every query)")
+    print(f"oxigraph latency over all named-query runs: p50 {p50 * 1000:.1f} ms "
+          f"(goal <= 50 ms: {'met' if p50 <= 0.05 else 'MISSED'}); slowest query p50 "
+          f"{max(statistics.median(pooled[i:i + args.runs]) for i in range(0, len(pooled), args.runs)) * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
