@@ -83,14 +83,11 @@ def load_graph(paths: list[str | Path]) -> Graph:
 
     from .rdf import new_graph
 
+    from .query import check_rdf_file
+
     graph = new_graph()
     for path in map(Path, paths):
-        if not path.exists():
-            raise InputError("file not found", path)
-        if path.is_dir():
-            raise InputError("is a directory, expected an RDF file", path)
-        if path.stat().st_size == 0:
-            raise InputError("file is empty", path)
+        check_rdf_file(path)
         fmt = guess_format(str(path)) or "turtle"
         try:
             graph.parse(path, format=fmt)

@@ -179,7 +179,7 @@ class OxigraphEngine(Engine):
     def from_files(cls, paths: Sequence[str | Path]) -> "OxigraphEngine":
         engine = cls()
         for path in map(Path, paths):
-            _check_file(path)
+            check_rdf_file(path)
             fmt = engine.ox.RdfFormat.from_extension(path.suffix.lstrip(".") or "ttl")
             if fmt is None:
                 raise InputError(f"unknown RDF format for extension {path.suffix!r}", path)
@@ -285,7 +285,8 @@ class QuerySyntaxError(InputError):
             super().__init__(f"SPARQL syntax error: {detail}", source)
 
 
-def _check_file(path: Path) -> None:
+def check_rdf_file(path: Path) -> None:
+    """An RDF input must be an existing, non-empty file (else an InputError naming it)."""
     if not path.exists():
         raise InputError("file not found", path)
     if path.is_dir():
