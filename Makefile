@@ -14,6 +14,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_viz.py
+	$(PY) benchmarks/bench_query.py
 
 install: $(STAMP)
 

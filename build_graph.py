@@ -3,7 +3,8 @@
 
 This is what `make run` calls. Outputs go to build/ (see README.md):
 the graph and its reports (`policy-kg build`), then the network analysis of that graph
-(`policy-kg analyze`, which reads the Turtle just written).
+(`policy-kg analyze`, which reads the Turtle just written), then the interactive views in
+visualizations/ (`policy-kg viz`).
 """
 
 import sys
@@ -14,6 +15,7 @@ from kg.query import default_graph_path
 STEPS = [
     ["build", "--out", "build"],
     ["analyze", "--graph", str(default_graph_path()), "--out", "build"],
+    ["viz", "--graph", str(default_graph_path()), "--out", "visualizations"],
 ]
 
 

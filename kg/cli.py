@@ -153,5 +153,32 @@ def analyze_cmd(graphs, fmt, out_dir, unit) -> None:
     click.echo(text, nl=False)
 
 
+@main.command("viz")
+@_GRAPH
+@click.option("--out", "out_dir", default="visualizations", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the HTML pages.")
+@click.option("--view", "views", multiple=True,
+              type=click.Choice(["responsibility-network", "unit-network", "policy-hierarchy"]),
+              help="Only these views (repeatable; default: all). index.html is always written.")
+@click.option("--unit", "units", multiple=True, help="Also a view of one unit (any name or alias; repeatable).")
+def viz_cmd(graphs, out_dir, views, units) -> None:
+    """Write interactive network views (HTML) that work offline, from file://, with no network at all.
+
+    \b
+    Examples:
+      policy-kg viz
+      policy-kg viz --unit 市发展改革委
+      policy-kg viz --view unit-network --out /tmp/views
+    """
+    from .export import write_all
+    from .query import default_graph_path, open_engine
+    from .viz import build_pages
+
+    source = ", ".join(map(str, graphs or [default_graph_path()]))
+    pages = build_pages(open_engine(list(graphs)), list(views), list(units), source)
+    for path in write_all({Path(out_dir) / f"{p.name}.html": p.html.encode("utf-8") for p in pages}):
+        click.echo(f"wrote {path}")
+
+
 def run() -> None:  # pragma: no cover - console-script entry point
     sys.exit(main())

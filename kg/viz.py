@@ -1,0 +1,363 @@
+"""Interactive views of the knowledge graph: pyvis networks, rendered offline and safely.
+
+pyvis builds the nodes, edges and options; the page comes from our own template, which inlines
+vis-network (shipped inside pyvis) so that nothing is fetched from the web, and which puts data
+into the page only as JSON (escaped for a <script> element) and into the DOM only as text:
+a title carrying markup shows as characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from pyvis.network import Network
+
+from .analyze import Analysis, analyse, responsibility_network, tasks_of, units_of
+from .query import Engine
+
+AREA_COLOURS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                "#bcbd22", "#7f7f7f")
+CLASS_COLOURS = {
+    "MunicipalDepartment": ("#4e79a7", "市政府工作部门 municipal department"),
+    "PartyCommitteeDepartment": ("#e15759", "党委工作部门 party committee department"),
+    "CourtOrProcuratorate": ("#76b7b2", "法院或检察院 court or procuratorate"),
+    "CentralGovernmentBranch": ("#f28e2b", "中央驻温单位 central-government branch"),
+    "StateOwnedEnterprise": ("#59a14f", "国有企业 state-owned enterprise"),
+    "MassOrganisation": ("#edc948", "群团组织 mass organisation"),
+    "DistrictCountyGovernment": ("#b07aa1", "县（市、区）政府 district or county government"),
+    "PublicInstitution": ("#9c755f", "事业单位 public institution"),
+}
+OTHER_CLASS = ("#bab0ac", "其他 other")
+FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", ' \
+       '"WenQuanYi Micro Hei", sans-serif'
+VIEWS = {
+    "responsibility-network": "重点工作与责任单位 Key tasks and responsible units",
+    "unit-network": "单位协作网络 Units sharing key tasks",
+    "policy-hierarchy": "政策层级 Policy hierarchy",
+}
+
+_PREFIXES = """
+PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
+"""
+CONTACTS = _PREFIXES + """
+SELECT ?t ?name ?tel WHERE { ?t pol:contact ?c . ?c vcard:fn ?name . OPTIONAL { ?c vcard:hasTelephone ?tel } }
+"""
+HIERARCHY = _PREFIXES + """
+SELECT ?text ?textTitle ?higher ?higherTitle WHERE {
+  ?text a pol:PolicyText ; eli:title ?textTitle .
+  OPTIONAL { ?text eli:ensures_implementation_of ?higher . ?higher eli:title ?higherTitle . }
+}
+"""
+TASK_TEXT = _PREFIXES + """
+SELECT ?text ?t WHERE { ?list a pol:TaskList ; eli:is_part_of ?text ; pol:hasKeyTask ?t . }
+"""
+CITED = _PREFIXES + """
+SELECT DISTINCT ?t ?doc ?title WHERE {
+  ?t a pol:KeyTask .
+  { ?t pol:hasMeasure ?part } UNION { ?t pol:hasTarget ?part }
+  ?part eli:cites ?doc .
+  ?doc eli:title ?title .
+}
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # file name without .html
+    title: str
+    description: str
+    html: str
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside a <script> element: no '</script>', no HTML comment, no U+2028.
+
+    >>> script_json({"t": "</script><img src=x onerror=alert(1)>"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[str, str]:
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
+            (lib / "vis-network.css").read_text(encoding="utf-8"))
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("kg", "templates"), autoescape=True,
+                              keep_trailing_newline=True)
+
+
+def _options(physics: bool = True, hierarchical: bool = False) -> dict:
+    options = {
+        "nodes": {"font": {"face": FONT, "size": 14}, "borderWidth": 1},
+        "edges": {"smooth": False, "color": {"inherit": False}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "multiselect": True},
+        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.4},
+                    "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True}},
+    }
+    if hierarchical:
+        options["layout"] = {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
+                                              "shakeTowards": "roots", "levelSeparation": 230, "nodeSpacing": 30,
+                                              "parentCentralization": True}}
+        options["physics"] = {"enabled": False}
+    return options
+
+
+def _render(net: Network, name: str, title: str, description: str, legend: list, filters: list,
+            filter_title: str = "") -> Page:
+    vis_js, vis_css = _assets()
+    nodes, edges = net.nodes, net.edges  # in insertion order, which the views keep deterministic
+    for i, edge in enumerate(edges):
+        edge["id"] = i
+    data = {"nodes": nodes, "edges": edges, "options": net.options, "legend": legend, "filters": filters,
+            "filterTitle": filter_title}
+    html = _env().get_template("network.html").render(
+        title=title, description=description, vis_js=Markup(vis_js), vis_css=Markup(vis_css),
+        data_json=Markup(script_json(data)))
+    return Page(name, title, description, html)
+
+
+def _network(options: dict) -> Network:
+    net = Network(directed=False, notebook=False, cdn_resources="local")
+    net.options = options
+    return net
+
+
+class Views:
+    """Every view of one dataset."""
+
+    def __init__(self, engine: Engine, analysis: Analysis | None = None):
+        self.engine = engine
+        self.a = analysis or analyse(responsibility_network(engine))
+        B = self.a.B
+        self.units = {u["iri"]: u for u in self.a.units}
+        areas = sorted({(B.nodes[t]["area_number"], B.nodes[t]["area"]) for t in tasks_of(B)})
+        self.area_colour = {name: AREA_COLOURS[i % len(AREA_COLOURS)] for i, (_, name) in enumerate(areas)}
+        self.areas = [name for _, name in areas]
+        self.contacts = {}
+        for row in engine.select(CONTACTS, source="views: contacts").records():
+            phone = (row["tel"] or "").removeprefix("tel:")
+            self.contacts[row["t"]] = f"{row['name']} {phone}".strip()
+
+    # -- tooltips (plain text; the page shows them as text) -------------------------------
+    def task_title(self, t: str) -> str:
+        B, d = self.a.B, self.a.B.nodes[t]
+        leads = [B.nodes[u]["label"] for u in sorted(B.neighbors(t)) if B.edges[u, t]["role"] == "lead"]
+        supports = [B.nodes[u]["label"] for u in sorted(B.neighbors(t)) if B.edges[u, t]["role"] == "support"]
+        lines = [f"重点工作 {d['number']}：{d['label']}", f"总体任务：{d['area']}", f"实施阶段：{d['period']}",
+                 f"目标 {d['targets']} 项，落实举措 {d['measures']} 条", f"牵头单位：{'、'.join(leads) or '—'}",
+                 f"配合单位：{'、'.join(supports) or '—'}"]
+        if t in self.contacts:
+            lines.append(f"联系人：{self.contacts[t]}")
+        return "\n".join(lines)
+
+    def unit_title(self, u: str) -> str:
+        row = self.units[u]
+        kind = CLASS_COLOURS.get(row["classification"], OTHER_CLASS)[1]
+        return "\n".join(x for x in [row["label"], row["label_en"], f"类别：{kind}",
+                                     f"牵头 {row['lead_tasks']} 项 · 参与 {row['involved_tasks']} 项重点工作 "
+                                     f"(leads {row['lead_tasks']}, involved in {row['involved_tasks']})",
+                                     f"协作单位 {row['partners']} 个 partners"] if x)
+
+    def _unit_node(self, net: Network, u: str, size: float | None = None) -> None:
+        row = self.units[u]
+        colour = CLASS_COLOURS.get(row["classification"], OTHER_CLASS)[0]
+        net.add_node(u, label=row["label"], title=self.unit_title(u), color=colour, shape="dot",
+                     size=size or 8 + 3 * row["involved_tasks"], kind="unit")
+
+    def _task_node(self, net: Network, t: str) -> None:
+        d = self.a.B.nodes[t]
+        net.add_node(t, label=f"{d['number']} {d['label']}", title=self.task_title(t), shape="box",
+                     color={"background": self.area_colour[d["area"]], "border": "#333"},
+                     font={"color": "#ffffff", "face": FONT}, size=10 + d["measures"], kind="task",
+                     filterGroup=f"area:{d['area']}", mass=1 + d["measures"] / 5)
+
+    def _legend(self, with_areas=True, with_classes=True, with_roles=True) -> list:
+        legend = []
+        if with_areas:
+            legend.append({"title": "总体任务 Policy areas (key tasks)",
+                           "items": [{"label": a, "color": self.area_colour[a], "square": True} for a in self.areas]})
+        if with_classes:
+            present = sorted({self.units[u]["classification"] for u in self.units},
+                             key=lambda c: list(CLASS_COLOURS).index(c) if c in CLASS_COLOURS else 99)
+            legend.append({"title": "单位类别 Unit classification",
+                           "items": [{"label": CLASS_COLOURS.get(c, OTHER_CLASS)[1],
+                                      "color": CLASS_COLOURS.get(c, OTHER_CLASS)[0]} for c in present]})
+        if with_roles:
+            legend.append({"title": "责任 Responsibility", "items": [
+                {"kind": "line", "label": "牵头 lead", "color": "#333"},
+                {"kind": "line", "label": "配合 support", "color": "#888", "dashed": True}]})
+        return legend
+
+    def _area_filters(self) -> list:
+        return [{"id": f"area:{a}", "label": a} for a in self.areas]
+
+    @staticmethod
+    def _role_edge(net: Network, u: str, t: str, role: str) -> None:
+        if role == "lead":
+            net.add_edge(u, t, width=3, color="#333333", dashes=False, role="lead", title="牵头 lead")
+        else:
+            net.add_edge(u, t, width=1, color="#999999", dashes=True, role="support", title="配合 support")
+
+    # -- views ---------------------------------------------------------------------------
+    def responsibility_network(self) -> Page:
+        B = self.a.B
+        net = _network(_options())
+        for t in tasks_of(B):
+            self._task_node(net, t)
+        for u in units_of(B):
+            self._unit_node(net, u)
+        for u, t, role in sorted((e[0], e[1], e[2]) if B.nodes[e[0]]["kind"] == "unit" else (e[1], e[0], e[2])
+                                 for e in B.edges(data="role")):
+            self._role_edge(net, u, t, role)
+        return _render(net, "responsibility-network", VIEWS["responsibility-network"],
+                       f"{len(tasks_of(B))} 项重点工作（按总体任务着色）与 {len(units_of(B))} 个责任单位（按类别着色）；"
+                       "实线为牵头，虚线为配合；节点大小表示参与程度。",
+                       self._legend(), self._area_filters(), "按总体任务筛选 Filter by area")
+
+    def unit_network(self) -> Page:
+        P = self.a.P
+        net = _network(_options())
+        community_colour = {}
+        for i, group in enumerate(self.a.communities):
+            for n in group:
+                community_colour[n] = AREA_COLOURS[i % len(AREA_COLOURS)]
+        for u in units_of(self.a.B):
+            row = self.units[u]
+            net.add_node(u, label=row["label"], title=self.unit_title(u) + f"\n社区 community {row['community']}",
+                         color=community_colour.get(u, OTHER_CLASS[0]), shape="dot", size=8 + 3 * row["involved_tasks"],
+                         kind="unit", filterGroup=f"community:{row['community']}")
+        for a, b, w in sorted(P.edges(data="weight")):
+            net.add_edge(a, b, width=1 + 1.5 * (w - 1), value=w, color="#aaaaaa",
+                         title=f"{P.nodes[a]['label']} — {P.nodes[b]['label']}：共同承担 {w} 项重点工作")
+        legend = [{"title": "社区 Communities (Louvain)", "items": [
+            {"label": f"{i}: {len(g)} 个单位 units", "color": AREA_COLOURS[(i - 1) % len(AREA_COLOURS)]}
+            for i, g in enumerate(self.a.communities, 1)]},
+            {"title": "连线 Links", "items": [{"kind": "line", "label": "线宽 = 共同承担的重点工作数 shared key tasks",
+                                              "color": "#aaa"}]}]
+        filters = [{"id": f"community:{i}", "label": f"社区 community {i}"} for i in range(1, len(self.a.communities) + 1)]
+        return _render(net, "unit-network", VIEWS["unit-network"],
+                       f"{P.number_of_nodes()} 个责任单位，{P.number_of_edges()} 对共同承担重点工作的单位；按社区着色。",
+                       legend, filters, "按社区筛选 Filter by community")
+
+    def policy_hierarchy(self) -> Page:
+        B = self.a.B
+        net = _network(_options(physics=False, hierarchical=True))
+        texts = {}
+        for row in self.engine.select(HIERARCHY, source="views: hierarchy").records():
+            texts[row["text"]] = row["textTitle"]
+            if row["higher"]:
+                net.add_node(row["higher"], label=_wrap(row["higherTitle"]), title=row["higherTitle"], level=0,
+                             shape="box", color="#fde2c8", kind="document")
+        for text, title in texts.items():
+            net.add_node(text, label=_wrap(title), title=title, level=1, shape="box", color="#f8c291", kind="document")
+        for row in self.engine.select(HIERARCHY).records():
+            if row["higher"]:
+                net.add_edge(row["higher"], row["text"], title="由……落实 carried out by", arrows="to", color="#c0392b")
+        text_of_task = {r["t"]: r["text"] for r in self.engine.select(TASK_TEXT, source="views: tasks").records()}
+        for area in self.areas:
+            area_id = f"area:{area}"
+            net.add_node(area_id, label=area, title=f"总体任务：{area}", level=2, shape="ellipse",
+                         color=self.area_colour[area], font={"color": "#ffffff", "face": FONT}, kind="area",
+                         filterGroup=area_id)
+        linked = set()
+        for t in tasks_of(B):
+            d = B.nodes[t]
+            self._task_node(net, t)
+            net.node_map[t]["level"] = 3
+            area_id = f"area:{d['area']}"
+            text = text_of_task.get(t)
+            if text in texts and (text, area_id) not in linked:
+                linked.add((text, area_id))
+                net.add_edge(text, area_id, arrows="to", color="#888888")
+            net.add_edge(area_id, t, arrows="to", color="#888888")
+        cited = self.engine.select(CITED, source="views: cited documents").records()
+        for row in cited:
+            if row["doc"] not in net.node_map:
+                net.add_node(row["doc"], label=_wrap(row["title"]), title=row["title"], level=4, shape="box",
+                             color="#dfe6e9", kind="document")
+            net.add_edge(row["t"], row["doc"], arrows="to", dashes=True, color="#aaaaaa", title="引用 cites")
+        legend = [{"title": "层级 Levels", "items": [
+            {"label": "上级文件 higher-level documents", "color": "#fde2c8", "square": True},
+            {"label": "本文件 this document", "color": "#f8c291", "square": True},
+            *({"label": a, "color": self.area_colour[a]} for a in self.areas),
+            *([{"label": "引用文件 cited documents", "color": "#dfe6e9", "square": True}] if cited else [])]}]
+        return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"],
+                       "上级政策 → 本文件 → 总体任务 → 重点工作" + (" → 引用文件" if cited else "") + "。",
+                       legend, self._area_filters(), "按总体任务筛选 Filter by area")
+
+    def unit_view(self, name: str) -> Page:
+        row = self.a.unit(name)
+        u, B = row["iri"], self.a.B
+        net = _network(_options())
+        self._unit_node(net, u, size=30)
+        for t in sorted(B.neighbors(u)):
+            self._task_node(net, t)
+            for other in sorted(B.neighbors(t)):
+                if other not in net.node_map:
+                    self._unit_node(net, other)
+                self._role_edge(net, other, t, B.edges[other, t]["role"])
+        slug = row["iri"].rstrip("/").rsplit("/", 1)[-1]
+        return _render(net, f"unit-{slug}", f"{row['label']}：牵头 {row['lead_tasks']} 项，参与 {row['involved_tasks']} 项",
+                       f"{row['label']}（{row['label_en']}）的重点工作、角色与协作单位。",
+                       self._legend(), self._area_filters(), "按总体任务筛选 Filter by area")
+
+    def index(self, pages: list[Page], source: str) -> Page:
+        from .plots import lead_involvement_chart, unit_area_heatmap
+
+        s = self.a.summary()
+        figures = [("重点工作 key tasks", s["key_tasks"]), ("责任单位 responsible units", s["units"]),
+                   ("牵头分工 lead assignments", s["lead_assignments"]),
+                   ("配合分工 support assignments", s["support_assignments"]),
+                   ("多牵头重点工作 tasks with several leads", len(self.a.multi_lead_tasks)),
+                   ("共同承担的单位对 pairs of units sharing tasks", s["co_responsibility_pairs"]),
+                   ("社区 communities", s["communities"])]
+        top = [{"label": u["label"], "lead_tasks": u["lead_tasks"], "involved_tasks": u["involved_tasks"],
+                "numbers": " ".join(map(str, u["lead_task_numbers"]))} for u in self.a.units[:10]]
+        plots = [{"title": "各单位牵头与参与的重点工作 Key tasks led and supported per unit",
+                  "data": base64.b64encode(lead_involvement_chart(self.a)).decode()},
+                 {"title": "单位 × 总体任务 Units × policy areas",
+                  "data": base64.b64encode(unit_area_heatmap(self.a)).decode()}]
+        views = [{"file": f"{p.name}.html", "title": p.title, "description": p.description} for p in pages]
+        html = _env().get_template("index.html").render(title="policy-kg views", source=source, figures=figures,
+                                                        views=views, top_units=top, plots=plots)
+        return Page("index", "policy-kg views", "", html)
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def build_pages(engine: Engine, views: list[str] | None = None, units: list[str] | None = None,
+                source: str = "graph") -> list[Page]:
+    """The requested views (default: all), any unit views, and the index page."""
+    v = Views(engine)
+    wanted = views or list(VIEWS)
+    unknown = [w for w in wanted if w not in VIEWS]
+    if unknown:
+        from .errors import InputError
+
+        raise InputError(f"unknown view {unknown[0]!r} (one of {', '.join(VIEWS)})")
+    makers = {"responsibility-network": v.responsibility_network, "unit-network": v.unit_network,
+              "policy-hierarchy": v.policy_hierarchy}
+    pages = [makers[name]() for name in wanted] + [v.unit_view(u) for u in units or []]
+    return pages + [v.index(pages, source)]

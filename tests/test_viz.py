@@ -1,0 +1,259 @@
+"""Interactive views: offline, safe, and correct — checked in the HTML and in a real browser."""
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.query import open_engine
+from kg.viz import VIEWS, build_pages, script_json
+from tests.conftest import MINI, ROOT
+
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+EXPECTED = {  # nodes, edges, read off the document
+    "responsibility-network": (74, 133),  # 32 tasks + 42 units; 33 lead + 100 support
+    "unit-network": (42, 219),
+    "policy-hierarchy": (40, 39),  # 2 higher documents, the text, 5 areas, 32 tasks
+    "unit-wz-drc": (43, 61),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    """The mini graph with labels that carry markup: the views must show them as text."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    g = Graph().parse(MINI)
+    a, t1 = URIRef("https://example.org/id/a"), URIRef("https://example.org/id/t1")
+    g.set((a, RDFS.label, Literal('<img src=x onerror="window.__pwned=1">甲局', lang="zh")))
+    g.add((a, RDFS.label, Literal("<b>Bureau A</b>", lang="en")))
+    g.remove((a, RDFS.label, Literal("Bureau A", lang="en")))
+    g.set((t1, RDFS.label, Literal('<a href="javascript:window.__pwned=2">href</a></script>'
+                                   '<script>window.__pwned=3</script>', lang="zh")))
+    path = tmp_path_factory.mktemp("hostile") / "hostile.ttl"
+    g.serialize(path, format="turtle")
+    return path
+
+
+@pytest.fixture(scope="module")
+def pages(ttl):
+    return {p.name: p for p in build_pages(open_engine([ttl]), units=["市发改委"], source="wenzhou-2023-82.ttl")}
+
+
+def data_of(html: str) -> dict:
+    start = html.index("const DATA = ") + len("const DATA = ")
+    end = html.index(";\n(function", start)
+    return json.loads(html[start:end])
+
+
+def test_all_views_and_index(pages):
+    assert sorted(pages) == sorted([*VIEWS, "unit-wz-drc", "index"])
+    for name, (n_nodes, n_edges) in EXPECTED.items():
+        data = data_of(pages[name].html)
+        assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges), name
+
+
+def test_nothing_is_fetched_from_the_web(pages):
+    for page in pages.values():
+        html = page.html
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I), page.name
+        assert "<link" not in html and "@import" not in html
+        assert "cdn" not in html.lower().replace("cdnjs", "") or "cdnjs" not in html
+        assert "default-src 'none'" in html  # the browser itself refuses any request
+
+
+def test_data_is_escaped_json(pages):
+    assert script_json({"x": "</script>&\u2028"}) == '{"x": "\\u003c/script\\u003e\\u0026\\u2028"}'
+    for page in pages.values():
+        head, _, _ = page.html.partition("<script>\n\"use strict\";")
+        if "const DATA" in page.html:
+            data_text = page.html[page.html.index("const DATA = "):page.html.index(";\n(function")]
+            assert "<" not in data_text and ">" not in data_text
+
+
+def test_tooltips_are_plain_text(pages):
+    data = data_of(pages["responsibility-network"].html)
+    task7 = next(n for n in data["nodes"] if n["id"].endswith("/task/7"))
+    assert task7["label"] == "7 向民营企业推介三张项目清单"
+    assert task7["title"].split("\n") == [
+        "重点工作 7：向民营企业推介三张项目清单", "总体任务：降门槛扩领域", "实施阶段：长期实施",
+        "目标 1 项，落实举措 5 条", "牵头单位：市发展改革委", "配合单位：市住建局、市国资委、市交通运输局、市水利局",
+        "联系人：万秀芝 +86-577-88961285"]
+    drc = next(n for n in data["nodes"] if n["id"].endswith("/org/wz-drc"))
+    assert drc["title"].startswith("市发展改革委\nWenzhou Development and Reform Commission\n")
+    assert "牵头 6 项 · 参与 14 项重点工作" in drc["title"]
+    assert not any("href" in n["title"] or "<" in n["title"] for n in data["nodes"])
+
+
+def test_lead_edges_are_solid_and_heavier(pages):
+    data = data_of(pages["responsibility-network"].html)
+    lead = [e for e in data["edges"] if e["role"] == "lead"]
+    support = [e for e in data["edges"] if e["role"] == "support"]
+    assert len(lead) == 33 and len(support) == 100
+    assert {(e["width"], e["dashes"]) for e in lead} == {(3, False)}
+    assert {(e["width"], e["dashes"]) for e in support} == {(1, True)}
+
+
+def test_index_page(pages):
+    html = pages["index"].html
+    for name in [*VIEWS, "unit-wz-drc"]:
+        assert f'href="{name}.html"' in html
+    assert "<th>重点工作 key tasks</th><td class=\"n\">32</td>" in html
+    assert html.count("data:image/png;base64,") == 2
+
+
+def test_markup_in_data_is_escaped_in_html(hostile):
+    pages = {p.name: p for p in build_pages(open_engine([hostile]), units=["甲"])}
+    for page in pages.values():
+        assert "<img src=x" not in page.html and "<script>window.__pwned" not in page.html
+    index = pages["index"].html
+    assert "&lt;img src=x onerror=" in index  # autoescaped in the table
+
+
+def test_cli_writes_utf8_pages(ttl, tmp_path):
+    out = tmp_path / "views"
+    env = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "ascii:backslashreplace"}
+    result = CliRunner(env=env).invoke(main, ["viz", "--graph", str(ttl), "--out", str(out), "--unit", "市发改委"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["responsibility-network.html", "unit-network.html", "policy-hierarchy.html", "unit-wz-drc.html", "index.html"])
+    html = (out / "responsibility-network.html").read_bytes().decode("utf-8")
+    assert "市发展改革委" in html and '<meta charset="utf-8">' in html
+    bad = CliRunner().invoke(main, ["viz", "--graph", str(ttl), "--out", str(out), "--unit", "市海洋局"])
+    assert bad.exit_code == 2 and "no unit named '市海洋局'" in bad.stderr
+
+
+# -- in a real browser ----------------------------------------------------------------------
+needs_browser = pytest.mark.skipif(
+    (CHROMIUM is None or shutil.which("fc-list") is None) and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (.ci/run installs it; in CI these tests must run)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page opened from file:// with every http(s) request blocked and recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.requests, self.errors = [], []
+        self.page.route(re.compile(r"^(https?|wss?|ftp):"), self._block)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else self.requests.append(r.url))
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def _block(self, route):
+        self.requests.append(route.request.url)
+        route.abort()
+
+    def js(self, code: str):
+        return self.page.evaluate(code)
+
+    def wait_ready(self, timeout: float = 20.0) -> int:
+        start = time.monotonic()
+        while not self.js("() => !!(window.policyKg && window.policyKg.ready)"):
+            assert time.monotonic() - start < timeout, "network did not stabilise"
+            time.sleep(0.05)
+        self.page.wait_for_load_state("networkidle")
+        return self.js("() => window.policyKg.readyMs")
+
+    def hover_node(self, node_id: str) -> str:
+        box = self.page.locator("#network").bounding_box()
+        pos = self.js(f"""() => {{
+            const n = window.policyKg.network; const p = n.getPositions([{json.dumps(node_id)}])[{json.dumps(node_id)}];
+            return n.canvasToDOM(p); }}""")
+        self.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+        tooltip = self.page.locator("div.vis-tooltip")
+        tooltip.wait_for(state="visible", timeout=5000)
+        return tooltip.inner_text()
+
+
+@pytest.fixture(scope="module")
+def written(ttl, tmp_path_factory):
+    out = tmp_path_factory.mktemp("views")
+    result = CliRunner().invoke(main, ["viz", "--graph", str(ttl), "--out", str(out), "--unit", "市发改委"])
+    assert result.exit_code == 0
+    return out
+
+
+@pytest.mark.slow
+@needs_browser
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_view_in_browser(browser, written, name):
+    visit = Visit(browser, written / f"{name}.html")
+    ms = visit.wait_ready()
+    counts = visit.js("() => [window.policyKg.network.body.data.nodes.length, window.policyKg.network.body.data.edges.length]")
+    assert tuple(counts) == EXPECTED[name]
+    assert visit.requests == [] and visit.errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    print(f"{name}: interactive after {ms} ms")
+    visit.page.close()
+
+
+@pytest.mark.slow
+@needs_browser
+def test_labels_tooltip_and_search(browser, written):
+    visit = Visit(browser, written / "responsibility-network.html")
+    visit.wait_ready()
+    drc = "https://w3id.org/policy-kg/id/org/wz-drc"
+    assert visit.js(f"() => window.policyKg.nodes.get({json.dumps(drc)}).label") == "市发展改革委"
+    assert visit.js("() => window.policyKg.nodes.get('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/task/2').label") \
+        == "2 加大产业基金支持力度"
+    text = visit.hover_node("https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/task/7")
+    assert text.splitlines()[:5] == ["重点工作 7：向民营企业推介三张项目清单", "总体任务：降门槛扩领域", "实施阶段：长期实施",
+                                     "目标 1 项，落实举措 5 条", "牵头单位：市发展改革委"]
+    # the area filter hides the tasks of an area
+    visit.page.get_by_label("降门槛扩领域").uncheck()
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 74 - 5
+    # search focuses and selects a node
+    visit.page.fill("#search", "市经信局")
+    visit.page.dispatch_event("#search", "change")
+    assert visit.js("() => window.policyKg.network.getSelectedNodes()") == ["https://w3id.org/policy-kg/id/org/wz-economy-it"]
+    assert visit.requests == [] and visit.errors == []
+    visit.page.close()
+
+
+@pytest.mark.slow
+@needs_browser
+def test_markup_stays_text_in_browser(browser, hostile, tmp_path):
+    out = tmp_path / "hostile"
+    result = CliRunner().invoke(main, ["viz", "--graph", str(hostile), "--out", str(out), "--unit", "甲"])
+    assert result.exit_code == 0, result.stderr
+    visit = Visit(browser, out / "responsibility-network.html")
+    visit.wait_ready()
+    text = visit.hover_node("https://example.org/id/a")
+    assert '<img src=x onerror="window.__pwned=1">甲局' in text
+    # innerText turns line breaks into <br>; nothing else becomes an element
+    assert visit.js("() => Array.from(document.querySelectorAll('div.vis-tooltip *')).map(e => e.tagName)") \
+        == ["BR"] * text.count("\n")
+    text = visit.hover_node("https://example.org/id/t1")
+    assert '<a href="javascript:window.__pwned=2">href</a>' in text
+    # innerText turns line breaks into <br>; nothing else becomes an element
+    assert visit.js("() => Array.from(document.querySelectorAll('div.vis-tooltip *')).map(e => e.tagName)") \
+        == ["BR"] * text.count("\n")
+    assert visit.js("() => document.querySelectorAll('img, a[href^=javascript]').length") == 0
+    options = visit.js("() => Array.from(document.querySelectorAll('#unit option')).map(o => o.textContent)")
+    assert '<img src=x onerror="window.__pwned=1">甲局' in options
+    assert visit.js("() => window.__pwned === undefined")
+    assert visit.requests == []
+    visit.page.close()
