@@ -50,15 +50,18 @@ PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 """
 CONTACTS = _PREFIXES + """
 SELECT ?t ?name ?tel WHERE { ?t pol:contact ?c . ?c vcard:fn ?name . OPTIONAL { ?c vcard:hasTelephone ?tel } }
+ORDER BY ?t ?name ?tel
 """
 HIERARCHY = _PREFIXES + """
 SELECT ?text ?textTitle ?higher ?higherTitle WHERE {
   ?text a pol:PolicyText ; eli:title ?textTitle .
   OPTIONAL { ?text eli:ensures_implementation_of ?higher . ?higher eli:title ?higherTitle . }
 }
+ORDER BY ?text ?higher
 """
 TASK_TEXT = _PREFIXES + """
 SELECT ?text ?t WHERE { ?list a pol:TaskList ; eli:is_part_of ?text ; pol:hasKeyTask ?t . }
+ORDER BY ?text ?t
 """
 CITED = _PREFIXES + """
 SELECT DISTINCT ?t ?doc ?title WHERE {
@@ -67,6 +70,7 @@ SELECT DISTINCT ?t ?doc ?title WHERE {
   ?part eli:cites ?doc .
   ?doc eli:title ?title .
 }
+ORDER BY ?t ?doc ?title
 """
 
 
@@ -263,14 +267,15 @@ class Views:
         B = self.a.B
         net = _network(_options(physics=False, hierarchical=True))
         texts = {}
-        for row in self.engine.select(HIERARCHY, source="views: hierarchy").records():
+        rows = self.engine.select(HIERARCHY, source="views: hierarchy").records()
+        for row in rows:
             texts[row["text"]] = row["textTitle"]
             if row["higher"]:
                 net.add_node(row["higher"], label=_wrap(row["higherTitle"]), title=row["higherTitle"], level=0,
                              shape="box", color="#fde2c8", kind="document")
         for text, title in texts.items():
             net.add_node(text, label=_wrap(title), title=title, level=1, shape="box", color="#f8c291", kind="document")
-        for row in self.engine.select(HIERARCHY).records():
+        for row in rows:
             if row["higher"]:
                 net.add_edge(row["higher"], row["text"], title="由……落实 carried out by", arrows="to", color="#c0392b")
         text_of_task = {r["t"]: r["text"] for r in self.engine.select(TASK_TEXT, source="views: tasks").records()}
