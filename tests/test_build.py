@@ -97,7 +97,7 @@ def test_custom_base_and_source_name(tmp_path):
 
 @pytest.mark.slow
 def test_build_graph_writes_everything_with_the_same_bytes_across_processes_and_hash_seeds(tmp_path):
-    """What `make run` does (build_graph.py), three times: same files, same bytes."""
+    """What `make run` does (build_graph.py), three times: same files, same bytes, graph to views."""
     digests = set()
     for seed in ("0", "1", "4242"):
         cwd = tmp_path / seed
@@ -113,7 +113,11 @@ def test_build_graph_writes_everything_with_the_same_bytes_across_processes_and_
             "analysis.md", "analysis.json", "units.csv", "areas.csv", "co-responsibility.csv",
             "unit-task.graphml", "unit-task.gexf", "unit-unit.graphml", "unit-unit.gexf",
             "lead-support.graphml", "lead-support.gexf", "lead-involvement.png", "unit-area-heatmap.png"])
-        digests.add(tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(out.iterdir())))
+        views = cwd / "visualizations"
+        assert sorted(p.name for p in views.iterdir()) == [
+            "index.html", "policy-hierarchy.html", "responsibility-network.html", "unit-network.html"]
+        files = sorted(out.iterdir()) + sorted(views.iterdir())
+        digests.add(tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files))
     assert len(digests) == 1
 
 
