@@ -223,6 +223,12 @@ def test_labels_tooltip_and_search(browser, written):
     # the area filter hides the tasks of an area
     visit.page.get_by_label("降门槛扩领域").uncheck()
     assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 74 - 5
+    # choosing a unit shows only it, its key tasks and the units on them
+    visit.page.get_by_label("降门槛扩领域").check()
+    visit.page.select_option("#unit", "https://w3id.org/policy-kg/id/org/wz-drc")
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 43  # as in unit-wz-drc.html
+    visit.page.select_option("#unit", "")
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 74
     # search focuses and selects a node
     visit.page.fill("#search", "市经信局")
     visit.page.dispatch_event("#search", "change")
