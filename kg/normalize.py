@@ -47,8 +47,8 @@ def strip_markup(text: str) -> str:
 
 
 # Spaces that belong to the text: the joint issuers of a central document are written
-# with a space between them (《中共中央 国务院关于…》). Kept as one space.
-KEPT_SPACES = ("中共中央 国务院",)
+# with a space between them (《中共中央 国务院关于…》, 《财政部 税务总局关于…》). Kept as one space.
+KEPT_SPACES = ("中共中央 国务院", "财政部 税务总局")
 _KEPT = re.compile("|".join(r"\s+".join(map(re.escape, k.split(" "))) for k in KEPT_SPACES))
 
 

@@ -20,9 +20,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .citations import find_citations
 from .errors import InputError
 from .normalize import CJK_CHAR, chinese_numeral, clean, has_markup, spaces_removed, squeeze, strip_markup
-from .records import (Contact, Goal, Item, KeyTask, Note, Paragraph, Period, PolicyArea, PolicyDocument,
+from .records import (Citation, Contact, Goal, Item, KeyTask, Note, Paragraph, Period, PolicyArea, PolicyDocument,
                       ReferencedDocument)
 from .units import Gazetteer, UnitMention
 
@@ -118,6 +119,7 @@ class _Parser:
         self._front_matter(table_start)
         self._table(table_start)
         self._check()
+        self._citations()
         self._note_spaces()
         return self.doc
 
@@ -178,14 +180,14 @@ class _Parser:
                     doc.attachment_title = rest
                     self._declared(rest, line)
             elif section == 0:
-                doc.preamble = text
+                doc.preamble, doc.preamble_line = text, line
                 doc.implements = tuple(ReferencedDocument(squeeze(t), line) for t in _TITLE_REF.findall(raw))
             elif section == 1:
                 goal = _GOAL.match(text)
                 if goal:
                     doc.goals += (Goal(int(goal.group(1)), text, line),)
                 elif not doc.principle:
-                    doc.principle = text
+                    doc.principle, doc.principle_line = text, line
                 else:
                     raise self.error(f"unexpected paragraph in section 一: {text[:40]!r}", line)
             else:
@@ -470,6 +472,30 @@ class _Parser:
         if doc.measure_count != doc.declared_measures:
             raise self.error(f"the task list declares {doc.declared_measures}条 but {doc.measure_count} measures "
                              f"were parsed from {len(doc.tasks)} key tasks")
+
+    def _citations(self) -> None:
+        """Documents cited by the main text, the targets and the measures; the measures taken over in full."""
+        doc = self.doc
+        own = (doc.title,)
+        parts: list[tuple[tuple, str, int]] = [(("preamble",), doc.preamble, doc.preamble_line)]
+        if doc.principle:
+            parts.append((("principle",), doc.principle, doc.principle_line))
+        parts += [(("goal", g.year), g.text, g.line) for g in doc.goals]
+        parts += [(("area", a.number), a.text, a.line) for a in doc.areas]
+        parts += [(("guarantee", g.number), g.text, g.line) for g in doc.guarantees]
+        for task in doc.tasks:
+            parts += [(("target", task.number, i.number), i.text, i.line) for i in task.targets]
+            parts += [(("measure", task.number, i.number), i.text, i.line) for i in task.measures]
+        doc.citations = tuple(Citation(part, c.title, c.number, c.kind, c.verb, line)
+                              for part, text, line in parts for c in find_citations(text, own))
+        adopted = re.search(r"全面承接.*?(\d+)\s*条", doc.principle)
+        if adopted:
+            count = int(adopted.group(1))
+            if count == len(doc.tasks):
+                doc.adopted_measures = count
+            else:
+                self.note("unusual", doc.principle_line, f"the principle takes over {count} higher-level measures but "
+                          f"the task list has {len(doc.tasks)} key tasks: key tasks not linked to them")
 
     def _note_spaces(self) -> None:
         for i, raw in enumerate(self.lines):

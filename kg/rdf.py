@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 
+from .citations import jurisdiction, number_slug
 from .records import Item, KeyTask, Period, PolicyDocument
 from .resources import resource
 from .units import CLASSIFICATIONS, Unit
@@ -104,9 +105,14 @@ class _Mapper:
         self.add = self.graph.add
         self._units: set[str] = set()
         self._contacts: dict[tuple[str, str], URIRef] = {}
+        self._documents: set[URIRef] = set()
+        self._known = known_documents()
+        self._number_of = {c.title: c.number for c in doc.citations if c.title and c.number}
+        self._title_of = {c.number: c.title for c in doc.citations if c.title and c.number}
         self.notice()
         self.main_text()
         self.task_list()
+        self.citations()
 
     def zh(self, text: str) -> Literal:
         return Literal(text, lang=ZH)
@@ -159,14 +165,14 @@ class _Mapper:
         if doc.preamble:
             self.add((text, DCTERMS.description, self.zh(doc.preamble)))
         self.part_of(text, iris.doc)
-        known = known_documents()
+        level = jurisdiction(number=doc.doc_number, issuer=doc.issuer.unit.name_zh if doc.issuer else None)
+        for node in (iris.doc, text):
+            self.level(node, level)
         for ref in doc.implements:
-            row = known.get(ref.title)
-            higher = iris.external(row["id"] if row else "ref-" + hashlib.sha1(ref.title.encode()).hexdigest()[:12])
-            self.add((higher, RDF.type, ELI.LegalResource))
-            self.add((higher, ELI.title, self.zh(ref.title)))
-            self.label(higher, ref.title)
+            higher = self.document(ref.title, None)
             self.add((text, ELI.ensures_implementation_of, higher))
+            if doc.adopted_measures and jurisdiction(title=ref.title) == "provincial":
+                self.adopted_measures(higher, doc.adopted_measures)
         if doc.principle:
             node = iris.part("text", "principle")
             self.add((node, RDF.type, POL.Principle))
@@ -213,6 +219,77 @@ class _Mapper:
             self.add((node, POL.text, self.zh(guarantee.text)))
             self.lines(node, guarantee.line)
             self.part_of(node, text)
+
+    def level(self, node: URIRef, level: str | None) -> None:
+        if level:
+            self.add((node, POL.jurisdictionLevel, POL[level.capitalize()]))
+
+    def document(self, title: str | None, number: str | None) -> URIRef:
+        """A cited or implemented document, one node per document (by number, else by title)."""
+        title = title or self._title_of.get(number)
+        number = number or self._number_of.get(title)
+        known = self._known.get(title) if title else None
+        if known:
+            node = self.iris.external(known["id"])
+        elif number and number_slug(number):
+            node = self.iris.external(number_slug(number))
+        else:
+            key = number or title
+            node = self.iris.external("ref-" + hashlib.sha1(key.encode()).hexdigest()[:12])
+        if node in self._documents:
+            return node
+        self._documents.add(node)
+        self.add((node, RDF.type, ELI.LegalResource))
+        if title:
+            self.add((node, ELI.title, self.zh(title)))
+        if number:
+            self.add((node, ELI.id_local, Literal(number)))
+        self.label(node, title or number)
+        if known:
+            if known.get("issuer"):
+                self.add((node, DCTERMS.creator, self.zh(known["issuer"])))
+            if known.get("year"):
+                self.add((node, DCTERMS.issued, Literal(known["year"], datatype=XSD.gYear)))
+        self.level(node, jurisdiction(title=title, number=number, issuer=known.get("issuer") if known else None))
+        return node
+
+    def adopted_measures(self, higher: URIRef, count: int) -> None:
+        """The higher-level document's numbered measures, which the key tasks carry out in order.
+
+        The source says only that the city takes them over in full (全面承接 … 32 条); their wording is not
+        in the source and is not invented: each is labelled by its number.
+        """
+        for n in range(1, count + 1):
+            part = URIRef(f"{higher}/measure/{n}")
+            self.add((part, RDF.type, ELI.LegalResourceSubdivision))
+            self.add((part, ELI.number, Literal(str(n))))
+            self.label(part, f"浙江省措施第{n}条", f"Zhejiang measure {n}")
+            self.part_of(part, higher)
+            self.add((self.iris.task(n), ELI.ensures_implementation_of, part))
+
+    def citations(self) -> None:
+        doc, iris = self.doc, self.iris
+        parts = {("preamble",): iris.part("text"), ("principle",): iris.part("text", "principle")}
+        counters: dict[URIRef, int] = {}
+        for c in doc.citations:
+            kind, *rest = c.part
+            if kind in ("measure", "target"):
+                node = (iris.measure if kind == "measure" else iris.target)(*rest)
+            elif kind in ("goal", "area", "guarantee"):
+                node = iris.part("text", kind, *rest)
+            else:
+                node = parts[c.part]
+            cited = self.document(c.title, c.number)
+            counters[node] = counters.get(node, 0) + 1
+            citation = URIRef(f"{node}/citation/{counters[node]}")
+            self.add((node, ELI.cites, cited))
+            self.add((node, POL.hasCitation, citation))
+            self.add((citation, RDF.type, POL.Citation))
+            self.add((citation, POL.citedDocument, cited))
+            self.add((citation, POL.citationKind, POL[c.kind.capitalize()]))
+            if c.verb:
+                self.add((citation, POL.citingVerb, self.zh(c.verb)))
+            self.add((citation, POL.sourceLine, Literal(c.line)))
 
     # -- the task list -------------------------------------------------------------------
     def task_list(self) -> None:

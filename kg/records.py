@@ -116,6 +116,22 @@ class ReferencedDocument:
     line: int
 
 
+@dataclass(frozen=True)
+class Citation:
+    """A document cited by a part of the text.
+
+    *part* names the citing part: ("measure", task, n), ("target", task, n), ("preamble",),
+    ("principle",), ("goal", year), ("area", n) or ("guarantee", n).
+    """
+
+    part: tuple
+    title: str | None
+    number: str | None
+    kind: str  # applies, produces, mentions
+    verb: str | None
+    line: int
+
+
 @dataclass
 class PolicyDocument:
     """Everything parsed from one source file."""
@@ -134,8 +150,10 @@ class PolicyDocument:
     title: str = ""  # the main text's title
     title_line: int = 0
     preamble: str = ""
+    preamble_line: int = 0
     implements: tuple[ReferencedDocument, ...] = ()
     principle: str = ""
+    principle_line: int = 0
     goals: tuple[Goal, ...] = ()
     areas_intro: str = ""
     areas: tuple[PolicyArea, ...] = ()
@@ -147,6 +165,8 @@ class PolicyDocument:
     cc: tuple[str, ...] = ()
     printed_by: str = ""
     print_date: dt.date | None = None
+    adopted_measures: int = 0  # higher-level measures the text takes over in full (全面承接 … 32 条)
+    citations: tuple[Citation, ...] = ()
     notes: list[Note] = field(default_factory=list)
 
     @property

@@ -20,7 +20,10 @@ class POL(DefinedNamespace):
 
     # classes
     AreaParagraph: URIRef
+    Citation: URIRef
+    CitationKind: URIRef
     ImplementationPeriod: URIRef
+    JurisdictionLevel: URIRef
     KeyTask: URIRef
     Measure: URIRef
     Notice: URIRef
@@ -38,13 +41,18 @@ class POL(DefinedNamespace):
     addressee: URIRef
     area: URIRef
     ccRecipient: URIRef
+    citationKind: URIRef
+    citedDocument: URIRef
+    citingVerb: URIRef
     contact: URIRef
     declaredMeasureCount: URIRef
     goalYear: URIRef
+    hasCitation: URIRef
     hasKeyTask: URIRef
     hasMeasure: URIRef
     hasTarget: URIRef
     isLongTerm: URIRef
+    jurisdictionLevel: URIRef
     leadUnit: URIRef
     number: URIRef
     period: URIRef
@@ -55,6 +63,14 @@ class POL(DefinedNamespace):
     text: URIRef
 
     # individuals
+    Applies: URIRef
+    CitationKinds: URIRef
+    JurisdictionLevels: URIRef
+    Mentions: URIRef
+    Municipal: URIRef
+    National: URIRef
+    Produces: URIRef
+    Provincial: URIRef
     CentralGovernmentBranch: URIRef
     CourtOrProcuratorate: URIRef
     DistrictCountyGovernment: URIRef

@@ -169,7 +169,7 @@ def test_parameter_values_cannot_inject(ox):
 
 
 def test_resolve_query_errors(tmp_path):
-    with pytest.raises(InputError, match="unknown query 'nope'; named queries: co-responsibility"):
+    with pytest.raises(InputError, match="unknown query 'nope'; named queries: cited-documents, co-responsibility"):
         resolve_query("nope")
     with pytest.raises(InputError, match="query file not found"):
         resolve_query(str(tmp_path / "x.rq"))
@@ -195,7 +195,7 @@ def test_cli_query(ttl):
     assert "unit-tasks --param unit=…" in listing.stdout
     adhoc = runner.invoke(main, ["query", "--graph", str(ttl), "--format", "csv", "--sparql",
                                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
-    assert adhoc.stdout == "n\n4279\n"
+    assert adhoc.stdout == "n\n4922\n"
     bad = runner.invoke(main, ["query", "--graph", str(ttl), "--sparql", "SELECT ?x WHERE { ?x ?y }"])
     assert bad.exit_code == 2
     assert bad.stderr == ("policy-kg: error: --sparql:1:26: SPARQL syntax error: "
