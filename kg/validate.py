@@ -73,8 +73,9 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult
     """
     import pyshacl  # imported late: it is slow to import and not every command needs it
 
+    # inplace: with no inference and no rules pyshacl does not change the graph, so copying it is wasted time
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes or load_shapes(), inference="none",
-                                     advanced=True, allow_warnings=True)
+                                     advanced=True, allow_warnings=True, inplace=True)
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
