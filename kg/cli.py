@@ -180,5 +180,36 @@ def viz_cmd(graphs, out_dir, views, units) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command("export-table")
+@_GRAPH
+@click.option("--format", "fmt", type=click.Choice(["tsv", "md", "xlsx"]), default="tsv", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="Write to this file (xlsx needs it).")
+def export_table_cmd(graphs, fmt, out_file) -> None:
+    """Write the task list back from the graph alone: one row per key task, as in the source's table.
+
+    \b
+    Examples:
+      policy-kg export-table --format md
+      policy-kg export-table --format xlsx --out task-list.xlsx
+    """
+    from .errors import InputError
+    from .export import write_all
+    from .query import open_engine
+    from .table import task_rows, to_markdown, to_tsv, to_xlsx
+
+    rows = task_rows(open_engine(list(graphs)), sep="\n" if fmt == "xlsx" else " ")
+    if fmt == "xlsx":
+        if not out_file:
+            raise InputError("--format xlsx needs --out FILE.xlsx")
+        data = to_xlsx(rows)
+    else:
+        data = (to_tsv(rows) if fmt == "tsv" else to_markdown(rows)).encode("utf-8")
+    if out_file:
+        write_all({Path(out_file): data})
+        click.echo(f"wrote {out_file}: {len(rows)} key tasks")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
 def run() -> None:  # pragma: no cover - console-script entry point
     sys.exit(main())

@@ -124,3 +124,18 @@ def chinese_numeral(text: str) -> int:
     if len(tens) > 1 or len(ones) > 1:
         raise ValueError(f"not a Chinese numeral: {text!r}")
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def chinese_ordinal(n: int) -> str:
+    """A number up to 99 in Chinese numerals, the inverse of :func:`chinese_numeral`.
+
+    >>> chinese_ordinal(7), chinese_ordinal(10), chinese_ordinal(24), chinese_ordinal(30)
+    ('七', '十', '二十四', '三十')
+    """
+    digits = "零一二三四五六七八九"
+    if not 0 <= n < 100:
+        raise ValueError(f"no Chinese numeral for {n}")
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

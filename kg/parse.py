@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .citations import find_citations
 from .errors import InputError
-from .normalize import CJK_CHAR, chinese_numeral, clean, has_markup, spaces_removed, squeeze, strip_markup
+from .normalize import CJK_CHAR, chinese_numeral, chinese_ordinal, clean, has_markup, spaces_removed, squeeze, strip_markup
 from .records import (Citation, Contact, Goal, Item, KeyTask, Note, Paragraph, Period, PolicyArea, PolicyDocument,
                       ReferencedDocument)
 from .units import Gazetteer, UnitMention
@@ -359,7 +359,7 @@ class _Parser:
 
     def _area_label(self, ordinal: int) -> str:
         area = next(a for a in self.doc.areas if a.number == ordinal)
-        return f"{'一二三四五六七八九十'[ordinal - 1]}、{area.name}"
+        return f"{chinese_ordinal(ordinal)}、{area.name}"
 
     def _title(self, cell: str, line: int, number: int) -> str:
         text = clean(cell)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from .citations import jurisdiction, number_slug
+from .normalize import chinese_ordinal
 from .records import Item, KeyTask, Period, PolicyDocument
 from .resources import resource
 from .units import CLASSIFICATIONS, Unit
@@ -205,7 +206,7 @@ class _Mapper:
             self.add((concept, SKOS.topConceptOf, scheme))
             self.add((scheme, SKOS.hasTopConcept, concept))
             self.add((para, RDF.type, POL.AreaParagraph))
-            self.label(para, f"（{_cn(area.number)}）{area.name}")
+            self.label(para, f"（{chinese_ordinal(area.number)}）{area.name}")
             self.add((para, POL.number, Literal(area.number)))
             self.add((para, POL.area, concept))
             self.add((para, POL.text, self.zh(area.text)))
@@ -214,7 +215,7 @@ class _Mapper:
         for guarantee in doc.guarantees:
             node = iris.part("text", "guarantee", guarantee.number)
             self.add((node, RDF.type, POL.OrganisationalGuarantee))
-            self.label(node, f"（{_cn(guarantee.number)}）{guarantee.title}")
+            self.label(node, f"（{chinese_ordinal(guarantee.number)}）{guarantee.title}")
             self.add((node, POL.number, Literal(guarantee.number)))
             self.add((node, POL.text, self.zh(guarantee.text)))
             self.lines(node, guarantee.line)
@@ -321,7 +322,7 @@ class _Mapper:
             self.item(node, iris.measure(task.number, item.number), POL.Measure, POL.hasMeasure, item,
                       f"重点工作{task.number}·举措{item.number}", f"Key task {task.number}, measure {item.number}")
         self.add((node, POL.period, self.period(task.period)))
-        for mention in task.units:
+        for position, mention in enumerate(task.units, 1):
             unit = self.unit(mention.unit)
             role = POL.LeadRole if mention.lead else POL.SupportRole
             self.add((node, POL.leadUnit if mention.lead else POL.supportUnit, unit))
@@ -330,12 +331,15 @@ class _Mapper:
             self.add((association, RDF.type, PROV.Association))
             self.add((association, PROV.agent, unit))
             self.add((association, PROV.hadRole, role))
+            self.add((association, POL.position, Literal(position)))
         self.add((node, POL.contact, self.contact(task)))
 
     def item(self, task: URIRef, node: URIRef, cls: URIRef, prop: URIRef, item: Item, zh: str, en: str) -> None:
         self.add((node, RDF.type, cls))
         self.add((node, POL.number, Literal(item.number)))
         self.add((node, POL.text, self.zh(item.text)))
+        if not item.numbered:
+            self.add((node, POL.unnumbered, Literal(True)))
         self.label(node, zh, en)
         self.lines(node, item.line)
         self.add((task, prop, node))
@@ -386,11 +390,3 @@ class _Mapper:
             self.add((node, VCARD.hasTelephone, URIRef(task.contact.tel_uri)))
             self.lines(node, task.contact.line)
         return node
-
-
-def _cn(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")

@@ -56,11 +56,13 @@ class POL(DefinedNamespace):
     leadUnit: URIRef
     number: URIRef
     period: URIRef
+    position: URIRef
     printDate: URIRef
     releaseStatement: URIRef
     sourceLine: URIRef
     supportUnit: URIRef
     text: URIRef
+    unnumbered: URIRef
 
     # individuals
     Applies: URIRef
