@@ -31,7 +31,8 @@ from corpus import replicate  # noqa: E402
 
 from kg.query import OxigraphEngine, RdflibEngine, named_queries, run  # noqa: E402
 
-PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发改委"}, "measures-of-task": {"task": "7"}}
+PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发改委"}, "measures-of-task": {"task": "7"},
+          "targets-due": {"year": "2023"}}
 
 
 def in_child(fn, timeout: float):

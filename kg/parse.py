@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .citations import find_citations
 from .errors import InputError
+from .indicators import find_indicators
 from .normalize import CJK_CHAR, chinese_numeral, chinese_ordinal, clean, has_markup, spaces_removed, squeeze, strip_markup
 from .records import (Citation, Contact, Goal, Item, KeyTask, Note, Paragraph, Period, PolicyArea, PolicyDocument,
                       ReferencedDocument)
@@ -120,6 +121,7 @@ class _Parser:
         self._table(table_start)
         self._check()
         self._citations()
+        self._indicators()
         self._note_spaces()
         return self.doc
 
@@ -496,6 +498,14 @@ class _Parser:
             else:
                 self.note("unusual", doc.principle_line, f"the principle takes over {count} higher-level measures but "
                           f"the task list has {len(doc.tasks)} key tasks: key tasks not linked to them")
+
+    def _indicators(self) -> None:
+        """The measurable promises of every target and of the overall goals."""
+        doc = self.doc
+        found = [(("goal", g.year), i) for g in doc.goals for i in find_indicators(g.text, g.year)]
+        for task in doc.tasks:
+            found += [(("target", task.number, t.number), i) for t in task.targets for i in find_indicators(t.text)]
+        doc.indicators = tuple(found)
 
     def _note_spaces(self) -> None:
         for i, raw in enumerate(self.lines):

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -30,6 +31,16 @@ def default_graph_path() -> Path:
 
 
 # -- terms and results -----------------------------------------------------------------
+def _canonical(value: str, datatype: str | None) -> str:
+    """The canonical lexical form of an xsd:decimal (engines write 300 or 300.0 for the same value)."""
+    if datatype == XSD + "decimal":
+        try:
+            return format(Decimal(value).normalize(), "f")
+        except ArithmeticError:
+            return value
+    return value
+
+
 @dataclass(frozen=True, order=True)
 class Term:
     """An RDF term as SPARQL results carry it (engine-independent)."""
@@ -199,7 +210,8 @@ class OxigraphEngine(Engine):
             return Term("bnode", t.value)
         if isinstance(t, ox.Literal):
             dt = t.datatype.value
-            return Term("literal", t.value, t.language, None if dt in (XSD + "string", RDF_LANGSTRING) else dt)
+            dt = None if dt in (XSD + "string", RDF_LANGSTRING) else dt
+            return Term("literal", _canonical(t.value, dt), t.language, dt)
         return Term("triple", str(t))
 
     def select(self, text, source="query"):
@@ -255,7 +267,7 @@ class RdflibEngine(Engine):
             return Term("bnode", str(t))
         if isinstance(t, Literal):
             dt = str(t.datatype) if t.datatype and str(t.datatype) != XSD + "string" else None
-            return Term("literal", str(t), t.language, dt)
+            return Term("literal", _canonical(str(t), dt), t.language, dt)
         return Term("triple", str(t))
 
     def select(self, text, source="query"):

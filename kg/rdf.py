@@ -14,7 +14,7 @@ from .normalize import chinese_ordinal
 from .records import Item, KeyTask, Period, PolicyDocument
 from .resources import resource
 from .units import CLASSIFICATIONS, Unit
-from .vocab import DCTERMS, DEFAULT_BASE, ELI, ORG, POL, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, VCARD, XSD
+from .vocab import DCTERMS, DEFAULT_BASE, ELI, ORG, POL, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, TIME, VCARD, XSD
 
 ZH = "zh"
 
@@ -114,6 +114,7 @@ class _Mapper:
         self.main_text()
         self.task_list()
         self.citations()
+        self.indicators()
 
     def zh(self, text: str) -> Literal:
         return Literal(text, lang=ZH)
@@ -291,6 +292,33 @@ class _Mapper:
             if c.verb:
                 self.add((citation, POL.citingVerb, self.zh(c.verb)))
             self.add((citation, POL.sourceLine, Literal(c.line)))
+
+    def indicators(self) -> None:
+        counters: dict[URIRef, int] = {}
+        for part, ind in self.doc.indicators:
+            kind, *rest = part
+            node = self.iris.target(*rest) if kind == "target" else self.iris.part("text", "goal", *rest)
+            counters[node] = counters.get(node, 0) + 1
+            indicator = URIRef(f"{node}/indicator/{counters[node]}")
+            self.add((node, POL.hasIndicator, indicator))
+            self.add((indicator, RDF.type, POL.Indicator))
+            self.add((indicator, RDF.type, SDO.QuantitativeValue))
+            self.label(indicator, ind.written)
+            self.add((indicator, SDO.value, Literal(ind.value, datatype=XSD.decimal)))
+            if ind.unit:
+                self.add((indicator, SDO.unitText, Literal(ind.unit)))
+            self.add((indicator, POL.comparator, POL[ind.comparator]))
+            if ind.recurring:
+                self.add((indicator, POL.recurring, Literal(True)))
+            elif ind.due_year:
+                self.add((indicator, POL.dueYear, Literal(str(ind.due_year), datatype=XSD.gYear)))
+            if ind.normalised:
+                value, code, currency = ind.normalised
+                self.add((indicator, POL.normalisedValue, Literal(value, datatype=XSD.decimal)))
+                if code:
+                    self.add((indicator, SDO.unitCode, Literal(code)))
+                if currency:
+                    self.add((indicator, SDO.currency, Literal(currency)))
 
     # -- the task list -------------------------------------------------------------------
     def task_list(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .indicators import Indicator
 from .units import UnitMention
 
 
@@ -167,6 +168,7 @@ class PolicyDocument:
     print_date: dt.date | None = None
     adopted_measures: int = 0  # higher-level measures the text takes over in full (全面承接 … 32 条)
     citations: tuple[Citation, ...] = ()
+    indicators: tuple[tuple[tuple, Indicator], ...] = ()  # (("target", task, n) or ("goal", year), indicator)
     notes: list[Note] = field(default_factory=list)
 
     @property

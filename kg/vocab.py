@@ -22,7 +22,9 @@ class POL(DefinedNamespace):
     AreaParagraph: URIRef
     Citation: URIRef
     CitationKind: URIRef
+    Comparator: URIRef
     ImplementationPeriod: URIRef
+    Indicator: URIRef
     JurisdictionLevel: URIRef
     KeyTask: URIRef
     Measure: URIRef
@@ -44,20 +46,25 @@ class POL(DefinedNamespace):
     citationKind: URIRef
     citedDocument: URIRef
     citingVerb: URIRef
+    comparator: URIRef
     contact: URIRef
     declaredMeasureCount: URIRef
+    dueYear: URIRef
     goalYear: URIRef
     hasCitation: URIRef
+    hasIndicator: URIRef
     hasKeyTask: URIRef
     hasMeasure: URIRef
     hasTarget: URIRef
     isLongTerm: URIRef
     jurisdictionLevel: URIRef
     leadUnit: URIRef
+    normalisedValue: URIRef
     number: URIRef
     period: URIRef
     position: URIRef
     printDate: URIRef
+    recurring: URIRef
     releaseStatement: URIRef
     sourceLine: URIRef
     supportUnit: URIRef
@@ -66,6 +73,13 @@ class POL(DefinedNamespace):
 
     # individuals
     Applies: URIRef
+    Approximately: URIRef
+    AtLeast: URIRef
+    AtMost: URIRef
+    Comparators: URIRef
+    Exactly: URIRef
+    LessThan: URIRef
+    MoreThan: URIRef
     CitationKinds: URIRef
     JurisdictionLevels: URIRef
     Mentions: URIRef

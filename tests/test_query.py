@@ -14,7 +14,8 @@ from tests.test_parse import LEADS
 
 REQUIRED = {"lead-counts", "involvement-counts", "unit-tasks", "multi-lead-tasks", "co-responsibility",
             "tasks-by-area", "tasks-by-period", "contacts", "measures-of-task"}
-PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发展改革委"}, "measures-of-task": {"task": "7"}}
+PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发展改革委"}, "measures-of-task": {"task": "7"},
+          "targets-due": {"year": "2023"}}
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +196,7 @@ def test_cli_query(ttl):
     assert "unit-tasks --param unit=…" in listing.stdout
     adhoc = runner.invoke(main, ["query", "--graph", str(ttl), "--format", "csv", "--sparql",
                                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
-    assert adhoc.stdout == "n\n5066\n"
+    assert adhoc.stdout == "n\n6012\n"
     bad = runner.invoke(main, ["query", "--graph", str(ttl), "--sparql", "SELECT ?x WHERE { ?x ?y }"])
     assert bad.exit_code == 2
     assert bad.stderr == ("policy-kg: error: --sparql:1:26: SPARQL syntax error: "
