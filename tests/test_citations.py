@@ -98,3 +98,12 @@ def test_named_queries(ttl):
     provincial = [r for r in chain if r["higherLevel"] == "provincial"]
     assert len(provincial) == 32 and provincial[6]["implements"] == "浙江省措施第7条"
     assert provincial[6]["task"] == "向民营企业推介三张项目清单"
+
+
+def test_higher_documents_have_issuer_and_year(graph):
+    from kg.vocab import DCTERMS, XSD
+
+    national = doc_iri("cpc-sc-2023-private-economy-opinion")
+    assert graph.value(national, DCTERMS.creator) == Literal("中共中央 国务院", lang="zh")
+    assert graph.value(national, DCTERMS.issued) == Literal("2023", datatype=XSD.gYear)
+    assert graph.value(doc_iri("zj-2023-private-economy-measures"), DCTERMS.creator) == Literal("浙江省", lang="zh")
