@@ -14,6 +14,7 @@ from kg.query import default_graph_path
 
 STEPS = [
     ["build", "--out", "build"],
+    ["dump", str(default_graph_path()), "--out", "build"],
     ["analyze", "--graph", str(default_graph_path()), "--out", "build"],
     ["viz", "--graph", str(default_graph_path()), "--out", "visualizations"],
 ]

@@ -211,5 +211,26 @@ def export_table_cmd(graphs, fmt, out_file) -> None:
         click.echo(data.decode("utf-8"), nl=False)
 
 
+@main.command("dump")
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path))
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI (for the dataset description).")
+def dump_cmd(graphs, out_dir, base) -> None:
+    """Portal-ready dumps of GRAPHS (default: build/wenzhou-2023-82.ttl): JSON-LD, N-Triples, TriG, and
+    build/dataset.ttl, their DCAT/VoID description.
+    """
+    from .build import load_graph
+    from .export import write_all
+    from .publish import dump_files
+    from .query import default_graph_path
+
+    paths = list(graphs) or [default_graph_path()]
+    loaded = {Path(p).stem: load_graph([p]) for p in paths}
+    files = dump_files(loaded, base)
+    for path in write_all({Path(out_dir) / name: data for name, data in files.items() if not name.endswith(".ttl")
+                           or name == "dataset.ttl"}):
+        click.echo(f"wrote {path}")
+
+
 def run() -> None:  # pragma: no cover - console-script entry point
     sys.exit(main())

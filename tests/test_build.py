@@ -111,6 +111,7 @@ def test_build_graph_writes_everything_with_the_same_bytes_across_processes_and_
         names = sorted(p.name for p in out.iterdir())
         assert names == sorted([
             "wenzhou-2023-82.ttl", "wenzhou-2023-82.validation.txt", "wenzhou-2023-82.quality.md",
+            "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig", "context.jsonld", "dataset.ttl",
             "analysis.md", "analysis.json", "units.csv", "areas.csv", "co-responsibility.csv",
             "unit-task.graphml", "unit-task.gexf", "unit-unit.graphml", "unit-unit.gexf",
             "lead-support.graphml", "lead-support.gexf", "lead-involvement.png", "unit-area-heatmap.png"])

@@ -1,0 +1,246 @@
+"""Portal-ready dumps of a graph (JSON-LD, N-Triples, TriG) and their DCAT / VoID description.
+
+Reads RDF (any graph following the ontology). Every file is deterministic: N-Triples and TriG are
+sorted, JSON-LD is compacted with our context file (written beside it and referenced by a relative
+IRI, so expanding it needs no network) and its nodes and values are sorted. Dates in the dataset
+description come from the documents or ``SOURCE_DATE_EPOCH``, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from .export import turtle_bytes
+from .query import RdflibEngine
+from .rdf import new_graph
+from .vocab import DEFAULT_BASE, PREFIXES
+
+CONTEXT_FILE = "context.jsonld"
+FORMATS = {  # suffix: (media type, EU file-type, title)
+    "ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
+    "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+    "nt": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples"),
+    "trig": ("application/trig", "RDF_TRIG", "TriG"),
+}
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+DATA_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
+LICENSE = URIRef("http://creativecommons.org/licenses/by/4.0/")
+
+
+def context() -> dict:
+    """The JSON-LD context: our prefixes, and the contract properties as short names."""
+    ctx = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+    return {"@context": ctx}
+
+
+def ntriples_bytes(graph: Graph) -> bytes:
+    """N-Triples, one triple per line, sorted."""
+    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
+
+
+def trig_bytes(graph: Graph, graph_iri: URIRef) -> bytes:
+    """TriG with the document's triples in one named graph."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, replace=True)
+    named = ds.graph(graph_iri)
+    for triple in graph:
+        named.add(triple)
+    text = ds.serialize(format="trig", encoding="utf-8").decode("utf-8")
+    return _sorted_trig(text).encode("utf-8")
+
+
+def _sorted_trig(text: str) -> str:
+    # rdflib's TriG writer sorts subjects within a graph, but its prefix lines follow a hash order
+    lines = text.splitlines()
+    prefixes = sorted(l for l in lines if l.startswith("@prefix"))
+    rest = [l for l in lines if not l.startswith("@prefix")]
+    return "\n".join(prefixes + rest) + "\n"
+
+
+def jsonld_bytes(graph: Graph) -> bytes:
+    """Compact JSON-LD referencing ``context.jsonld``; nodes sorted by @id, values sorted."""
+    ctx = context()["@context"]
+    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
+    nodes = data.get("@graph", [data] if "@id" in data else [])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    doc = {"@context": CONTEXT_FILE, "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def read_jsonld(path: Path) -> Graph:
+    """Read our JSON-LD back, resolving the context from the file beside it (no network)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("@context") == CONTEXT_FILE:
+        data["@context"] = json.loads((path.parent / CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
+    return Graph().parse(data=json.dumps(data), format="json-ld")
+
+
+DOCS = """
+PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT ?doc ?title ?number ?date ?text ?textTitle WHERE {
+  ?doc a pol:Notice ; eli:title ?title ; eli:date_document ?date ; eli:has_part ?text .
+  OPTIONAL { ?doc eli:id_local ?number }
+  ?text a pol:PolicyText ; eli:title ?textTitle .
+}
+ORDER BY ?doc
+"""
+YEARS = """
+PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {
+  ?t pol:period ?p . ?p time:hasBeginning|time:hasEnd ?i . ?i time:inXSDgYear ?y .
+}
+"""
+AREAS = """
+PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?area WHERE { ?a a pol:PolicyArea ; skos:prefLabel ?area . } ORDER BY ?area
+"""
+
+
+def modified_date(default: dt.date) -> dt.date:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else *default*; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return default
+
+
+def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: str = DEFAULT_BASE,
+                        download_base: str | None = None) -> Graph:
+    """DCAT 3 and VoID description of the dumps.
+
+    *items*: (name, graph, {file name: byte size}) for each document.
+    """
+    download_base = download_base or base.rstrip("/") + "/dump/"
+    g = new_graph()
+    for prefix, ns in (("dcat", DCAT), ("void", VOID), ("foaf", FOAF), ("dct", DCTERMS)):
+        g.bind(prefix, ns)
+    catalog = URIRef(base + "catalog")
+    publisher = URIRef(base + "org/policy-kg")
+    place = URIRef(base + "place/wenzhou")
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal("policy-kg", lang="en")))
+    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
+    g.add((LICENSE, RDFS.label, Literal("Creative Commons Attribution 4.0", lang="en")))
+    g.add((place, RDF.type, DCTERMS.Location))
+    g.add((place, SKOS.prefLabel, Literal("温州市", lang="zh")))
+    g.add((place, SKOS.prefLabel, Literal("Wenzhou", lang="en")))
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.title, Literal("policy-kg 政策知识图谱", lang="zh")))
+    g.add((catalog, DCTERMS.title, Literal("policy-kg knowledge graphs of policy documents", lang="en")))
+    g.add((catalog, DCTERMS.description, Literal("由政府政策文件生成、经 SHACL 校验的知识图谱。", lang="zh")))
+    g.add((catalog, DCTERMS.description, Literal(
+        "Knowledge graphs built from Chinese government policy documents, validated with SHACL.", lang="en")))
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCTERMS.license, LICENSE))
+    g.add((catalog, DCAT.themeTaxonomy, DATA_THEMES))
+    g.add((DATA_THEMES, RDF.type, SKOS.ConceptScheme))
+    g.add((DATA_THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
+    for theme, label in (("ECON", "Economy and finance"), ("GOVE", "Government and public sector")):
+        g.add((DATA_THEME[theme], RDF.type, SKOS.Concept))
+        g.add((DATA_THEME[theme], SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((DATA_THEME[theme], SKOS.inScheme, DATA_THEMES))
+    for suffix, (media, file_type, _) in FORMATS.items():
+        g.add((URIRef(IANA + media), RDF.type, DCTERMS.MediaType))
+        g.add((FILE_TYPE[file_type], RDF.type, DCTERMS.MediaTypeOrExtent))
+    for name, graph, sizes in items:
+        engine = RdflibEngine(graph)
+        docs = engine.select(DOCS, source="dataset description").records()
+        if not docs:
+            continue
+        d = docs[0]
+        dataset = URIRef(f"{base}dataset/{name}")
+        issued = dt.date.fromisoformat(d["date"])
+        g.add((catalog, DCAT.dataset, dataset))
+        g.add((dataset, RDF.type, DCAT.Dataset))
+        g.add((dataset, RDF.type, VOID.Dataset))
+        g.add((dataset, DCTERMS.title, Literal(f"{d['textTitle']}（{d['number']}）知识图谱", lang="zh")))
+        g.add((dataset, DCTERMS.title, Literal(f"Knowledge graph of {d['number']} ({name})", lang="en")))
+        g.add((dataset, DCTERMS.description, Literal(
+            f"{d['title']}：通知、正文、总体任务、重点工作及其目标、量化指标、落实举措、实施阶段、责任单位与联系人，"
+            "以及所落实和引用的文件。", lang="zh")))
+        g.add((dataset, DCTERMS.description, Literal(
+            "The notice, its main text, policy areas, key tasks with targets, indicators and measures, "
+            "implementation periods, responsible units and contacts, and the documents it implements and cites, "
+            "as RDF validated with the policy-kg SHACL shapes.", lang="en")))
+        g.add((dataset, DCTERMS.publisher, publisher))
+        g.add((dataset, DCTERMS.license, LICENSE))
+        g.add((dataset, PROV.wasDerivedFrom, URIRef(d["doc"])))  # DCAT-AP keeps dct:source for datasets
+        for theme in ("ECON", "GOVE"):
+            g.add((dataset, DCAT.theme, DATA_THEME[theme]))
+        g.add((dataset, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+        g.add((dataset, DCTERMS.modified, Literal(modified_date(issued).isoformat(), datatype=XSD.date)))
+        g.add((dataset, DCTERMS.spatial, place))
+        years = engine.select(YEARS).records()[0]
+        if years["first"]:
+            period = URIRef(f"{dataset}/temporal")
+            g.add((dataset, DCTERMS.temporal, period))
+            g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+            g.add((period, DCAT.startDate, Literal(f"{years['first']}-01-01", datatype=XSD.date)))
+            g.add((period, DCAT.endDate, Literal(f"{years['last']}-12-31", datatype=XSD.date)))
+        for keyword in ("民营经济", "温州", "政策文件"):
+            g.add((dataset, DCAT.keyword, Literal(keyword, lang="zh")))
+        for keyword in ("private economy", "Wenzhou", "policy document", "knowledge graph"):
+            g.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+        for row in engine.select(AREAS).records():
+            g.add((dataset, DCAT.keyword, Literal(row["area"], lang="zh")))
+        g.add((dataset, VOID.triples, Literal(len(graph))))
+        g.add((dataset, VOID.uriSpace, Literal(base)))
+        for prefix in ("pol", "eli", "org", "prov", "skos", "dcterms", "time", "vcard", "schema"):
+            g.add((dataset, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
+        for example in (URIRef(d["doc"]), URIRef(f"{d['doc']}/task/1"), URIRef(base + "org/wz-drc")):
+            if (example, None, None) in graph:
+                g.add((dataset, VOID.exampleResource, example))
+        for suffix, (media, file_type, title) in FORMATS.items():
+            file_name = f"{name}.{suffix}"
+            if file_name not in sizes:
+                continue
+            dist = URIRef(f"{dataset}/distribution/{suffix}")
+            url = URIRef(download_base + file_name)
+            g.add((dataset, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCTERMS.title, Literal(f"{title} dump", lang="en")))
+            g.add((dist, DCAT.accessURL, url))
+            g.add((dist, DCAT.downloadURL, url))
+            g.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+            g.add((dist, DCTERMS.format, FILE_TYPE[file_type]))
+            g.add((dist, DCAT.byteSize, Literal(sizes[file_name], datatype=XSD.nonNegativeInteger)))
+            g.add((dist, DCTERMS.license, LICENSE))
+            if suffix == "ttl":
+                g.add((dataset, VOID.dataDump, url))
+    return g
+
+
+def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> dict[str, bytes]:
+    """Every dump of every graph, the context file and ``dataset.ttl``, by file name."""
+    files: dict[str, bytes] = {CONTEXT_FILE: (json.dumps(context(), ensure_ascii=False, indent=1, sort_keys=True)
+                                              + "\n").encode("utf-8")}
+    items = []
+    for name, graph in sorted(graphs.items()):
+        doc_iri = next((s for s in graph.subjects(RDF.type, URIRef(str(PREFIXES["pol"]) + "Notice"))), None)
+        mine = {
+            f"{name}.ttl": turtle_bytes(graph),
+            f"{name}.jsonld": jsonld_bytes(graph),
+            f"{name}.nt": ntriples_bytes(graph),
+            f"{name}.trig": trig_bytes(graph, URIRef(f"{doc_iri or base + 'doc/' + name}/graph")),
+        }
+        files.update(mine)
+        items.append((name, graph, {k: len(v) for k, v in mine.items()}))
+    files["dataset.ttl"] = turtle_bytes(dataset_description(items, base))
+    return files

@@ -1,0 +1,97 @@
+"""Portal-ready dumps: the same graph in every format, deterministic, described in DCAT-AP-conformant DCAT/VoID."""
+
+import os
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from kg.cli import main
+from kg.publish import dump_files, read_jsonld
+from tests.conftest import BASE, ROOT
+
+DCAT_AP = ROOT.parent / "shared" / "vendor" / "dcat-ap-3.0.1"
+
+
+@pytest.fixture(scope="module")
+def dumped(ttl, tmp_path_factory):
+    out = tmp_path_factory.mktemp("dump")
+    result = CliRunner().invoke(main, ["dump", str(ttl), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_files(dumped):
+    assert sorted(p.name for p in dumped.iterdir()) == [
+        "context.jsonld", "dataset.ttl", "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig"]
+
+
+def test_every_format_holds_the_same_graph(dumped, ttl):
+    graph = Graph().parse(ttl)  # what `dump` reads
+    assert isomorphic(read_jsonld(dumped / "wenzhou-2023-82.jsonld"), graph)
+    assert isomorphic(Graph().parse(dumped / "wenzhou-2023-82.nt", format="nt"), graph)
+    ds = Dataset()
+    ds.parse(dumped / "wenzhou-2023-82.trig", format="trig")
+    named = [g for g in ds.graphs() if len(g)]
+    assert [str(g.identifier) for g in named] == [BASE + "doc/wenzhou-2023-82/graph"]
+    assert isomorphic(named[0], graph)
+
+
+def test_jsonld_needs_no_network(dumped):
+    text = (dumped / "wenzhou-2023-82.jsonld").read_text(encoding="utf-8")
+    assert text.startswith('{\n "@context": "context.jsonld",')
+    assert "http://" not in text.split('"@graph"')[0] and "https://" not in text.split('"@graph"')[0]
+
+
+def test_sorted_and_deterministic(graph):
+    first, second = dump_files({"w": graph}), dump_files({"w": graph})
+    assert first == second
+    lines = first["w.nt"].decode().splitlines()
+    assert lines == sorted(lines) and len(lines) == 6012
+
+
+def test_dataset_description(dumped):
+    g = Graph().parse(dumped / "dataset.ttl")
+    dataset = URIRef(BASE + "dataset/wenzhou-2023-82")
+    assert (dataset, RDF.type, DCAT.Dataset) in g and (dataset, RDF.type, VOID.Dataset) in g
+    titles = {t.language for t in g.objects(dataset, DCTERMS.title)}
+    assert titles == {"zh", "en"} and {d.language for d in g.objects(dataset, DCTERMS.description)} == {"zh", "en"}
+    assert g.value(dataset, DCTERMS.issued) == Literal("2023-10-27", datatype=XSD.date)
+    assert g.value(dataset, VOID.triples) == Literal(6012)
+    sizes = {}
+    for dist in g.objects(dataset, DCAT.distribution):
+        name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
+        sizes[name] = int(g.value(dist, DCAT.byteSize))
+    assert sorted(sizes) == ["wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig",
+                             "wenzhou-2023-82.ttl"]
+    for name, size in sizes.items():
+        path = dumped / name if name != "wenzhou-2023-82.ttl" else None
+        if path:
+            assert path.stat().st_size == size, name
+    assert len(set(g.objects(dataset, VOID.vocabulary))) == 9
+    assert len(set(g.objects(dataset, DCAT.keyword))) >= 10
+
+
+def test_dates_come_from_source_date_epoch(graph, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")  # 2024-01-01
+    g = Graph().parse(data=dump_files({"wenzhou-2023-82": graph})["dataset.ttl"], format="turtle")
+    dataset = URIRef(BASE + "dataset/wenzhou-2023-82")
+    assert g.value(dataset, DCTERMS.modified) == Literal("2024-01-01", datatype=XSD.date)
+    assert g.value(dataset, DCTERMS.issued) == Literal("2023-10-27", datatype=XSD.date)
+
+
+@pytest.mark.skipif(not DCAT_AP.exists() and not os.environ.get("CI"), reason="shared/vendor/dcat-ap-3.0.1 not here")
+def test_dcat_ap_conformance(dumped):
+    import pyshacl
+
+    shapes = Graph()
+    for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl"):
+        shapes.parse(DCAT_AP / name)
+    data = Graph().parse(dumped / "dataset.ttl")
+    conforms, results, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    assert conforms, text
+    violations = [r for r in results.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
+                                              URIRef("http://www.w3.org/ns/shacl#Violation"))]
+    assert violations == []
