@@ -215,9 +215,11 @@ def export_table_cmd(graphs, fmt, out_file) -> None:
 @click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path))
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI (for the dataset description).")
-def dump_cmd(graphs, out_dir, base) -> None:
-    """Portal-ready dumps of GRAPHS (default: build/wenzhou-2023-82.ttl): JSON-LD, N-Triples, TriG, and
-    build/dataset.ttl, their DCAT/VoID description.
+@click.option("--redact", "profile", type=click.Choice(["personal-phones"]),
+              help="Privacy profile: personal-phones drops personal mobile numbers, keeps office landlines.")
+def dump_cmd(graphs, out_dir, base, profile) -> None:
+    """Portal-ready dumps of GRAPHS (default: build/wenzhou-2023-82.ttl): Turtle, JSON-LD, N-Triples, TriG,
+    and OUT/dataset.ttl, their DCAT/VoID description.
     """
     from .build import load_graph
     from .export import write_all
@@ -226,9 +228,8 @@ def dump_cmd(graphs, out_dir, base) -> None:
 
     paths = list(graphs) or [default_graph_path()]
     loaded = {Path(p).stem: load_graph([p]) for p in paths}
-    files = dump_files(loaded, base)
-    for path in write_all({Path(out_dir) / name: data for name, data in files.items() if not name.endswith(".ttl")
-                           or name == "dataset.ttl"}):
+    files = dump_files(loaded, base, profile)
+    for path in write_all({Path(out_dir) / name: data for name, data in files.items()}):
         click.echo(f"wrote {path}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -19,9 +20,11 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, X
 from .export import turtle_bytes
 from .query import RdflibEngine
 from .rdf import new_graph
-from .vocab import DEFAULT_BASE, PREFIXES
+from .vocab import DEFAULT_BASE, POL, PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
+PROFILES = ("personal-phones",)
+MOBILE = re.compile(r"^tel:\+86-1\d{2}-\d{4}-\d{4}$")
 FORMATS = {  # suffix: (media type, EU file-type, title)
     "ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
     "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
@@ -122,7 +125,7 @@ def modified_date(default: dt.date) -> dt.date:
 
 
 def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: str = DEFAULT_BASE,
-                        download_base: str | None = None) -> Graph:
+                        download_base: str | None = None, profile: str | None = None) -> Graph:
     """DCAT 3 and VoID description of the dumps.
 
     *items*: (name, graph, {file name: byte size}) for each document.
@@ -201,6 +204,13 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         for row in engine.select(AREAS).records():
             g.add((dataset, DCAT.keyword, Literal(row["area"], lang="zh")))
         g.add((dataset, VOID.triples, Literal(len(graph))))
+        g.add((dataset, POL.privacyProfile, Literal(profile or "none")))
+        if profile == "personal-phones":
+            g.add((dataset, DCTERMS.description, Literal(
+                "Privacy profile personal-phones: contacts' personal mobile numbers are removed; office landlines "
+                "are kept.", lang="en")))
+            g.add((dataset, DCTERMS.description, Literal("隐私规则 personal-phones：已删除联系人的个人手机号码，保留办公电话。",
+                                                         lang="zh")))
         g.add((dataset, VOID.uriSpace, Literal(base)))
         for prefix in ("pol", "eli", "org", "prov", "skos", "dcterms", "time", "vcard", "schema"):
             g.add((dataset, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
@@ -227,8 +237,33 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
     return g
 
 
-def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> dict[str, bytes]:
+def redact(graph: Graph, profile: str) -> tuple[Graph, int]:
+    """A copy of *graph* without what the privacy profile removes; returns it and how many values went.
+
+    ``personal-phones``: personal mobile numbers (11 digits, 1xx) are removed from contacts, which are
+    marked ``pol:phoneRedacted true``; office landlines stay.
+    """
+    from .vocab import POL, VCARD
+
+    if profile not in PROFILES:
+        from .errors import InputError
+
+        raise InputError(f"unknown privacy profile {profile!r} (one of {', '.join(PROFILES)})")
+    out = new_graph()
+    removed = 0
+    for s, p, o in graph:
+        if p == VCARD.hasTelephone and MOBILE.match(str(o)):
+            removed += 1
+            out.add((s, POL.phoneRedacted, Literal(True)))
+            continue
+        out.add((s, p, o))
+    return out, removed
+
+
+def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str | None = None) -> dict[str, bytes]:
     """Every dump of every graph, the context file and ``dataset.ttl``, by file name."""
+    if profile:
+        graphs = {name: redact(g, profile)[0] for name, g in graphs.items()}
     files: dict[str, bytes] = {CONTEXT_FILE: (json.dumps(context(), ensure_ascii=False, indent=1, sort_keys=True)
                                               + "\n").encode("utf-8")}
     items = []
@@ -242,5 +277,5 @@ def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE) -> dict[str, 
         }
         files.update(mine)
         items.append((name, graph, {k: len(v) for k, v in mine.items()}))
-    files["dataset.ttl"] = turtle_bytes(dataset_description(items, base))
+    files["dataset.ttl"] = turtle_bytes(dataset_description(items, base, profile=profile))
     return files

@@ -62,8 +62,10 @@ class POL(DefinedNamespace):
     normalisedValue: URIRef
     number: URIRef
     period: URIRef
+    phoneRedacted: URIRef
     position: URIRef
     printDate: URIRef
+    privacyProfile: URIRef
     recurring: URIRef
     releaseStatement: URIRef
     sourceLine: URIRef

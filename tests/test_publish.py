@@ -25,11 +25,13 @@ def dumped(ttl, tmp_path_factory):
 
 def test_files(dumped):
     assert sorted(p.name for p in dumped.iterdir()) == [
-        "context.jsonld", "dataset.ttl", "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig"]
+        "context.jsonld", "dataset.ttl", "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig",
+        "wenzhou-2023-82.ttl"]
 
 
 def test_every_format_holds_the_same_graph(dumped, ttl):
     graph = Graph().parse(ttl)  # what `dump` reads
+    assert (dumped / "wenzhou-2023-82.ttl").read_bytes() == ttl.read_bytes()  # the build's Turtle, unchanged
     assert isomorphic(read_jsonld(dumped / "wenzhou-2023-82.jsonld"), graph)
     assert isomorphic(Graph().parse(dumped / "wenzhou-2023-82.nt", format="nt"), graph)
     ds = Dataset()
@@ -67,9 +69,7 @@ def test_dataset_description(dumped):
     assert sorted(sizes) == ["wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig",
                              "wenzhou-2023-82.ttl"]
     for name, size in sizes.items():
-        path = dumped / name if name != "wenzhou-2023-82.ttl" else None
-        if path:
-            assert path.stat().st_size == size, name
+        assert (dumped / name).stat().st_size == size, name
     assert len(set(g.objects(dataset, VOID.vocabulary))) == 9
     assert len(set(g.objects(dataset, DCAT.keyword))) >= 10
 
@@ -95,3 +95,23 @@ def test_dcat_ap_conformance(dumped):
     violations = [r for r in results.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
                                               URIRef("http://www.w3.org/ns/shacl#Violation"))]
     assert violations == []
+
+
+def test_personal_phones_profile(ttl, tmp_path):
+    out = tmp_path / "public"
+    result = CliRunner().invoke(main, ["dump", str(ttl), "--out", str(out), "--redact", "personal-phones"])
+    assert result.exit_code == 0, result.stderr
+    g = Graph().parse(out / "wenzhou-2023-82.ttl")
+    from kg.vocab import POL, VCARD
+
+    phones = sorted(str(o) for o in g.objects(None, VCARD.hasTelephone))
+    assert len(phones) == 21 and all(p.startswith("tel:+86-577-") for p in phones)  # office landlines kept
+    redacted = {str(g.value(c, VCARD.fn)) for c in g.subjects(POL.phoneRedacted, Literal(True))}
+    assert redacted == {"胡碧婷", "仇玲燕", "林乙", "项馨磊", "王妍茜", "王晓东"}  # the six 11-digit mobiles
+    assert "18066280783" not in (out / "wenzhou-2023-82.nt").read_text(encoding="utf-8")
+    assert "6628-0783" not in (out / "wenzhou-2023-82.jsonld").read_text(encoding="utf-8")
+    from kg.validate import validate_graph
+
+    assert validate_graph(g).conforms
+    desc = Graph().parse(out / "dataset.ttl")
+    assert Literal("personal-phones") in set(desc.objects(None, POL.privacyProfile))
