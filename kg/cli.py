@@ -233,5 +233,34 @@ def dump_cmd(graphs, out_dir, base, profile) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command("serve")
+@_GRAPH
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=int, help="Most results returned per query.")
+def serve_cmd(graphs, host, port, timeout, max_rows) -> None:
+    """A read-only SPARQL 1.1 endpoint over the graph: GET or POST /sparql, results as JSON, XML, CSV or TSV.
+
+    \b
+    Example:
+      policy-kg serve &
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT+(COUNT(*)+AS+?n)+{?s+?p+?o}'
+    """
+    from .query import open_engine
+    from .serve import serve
+
+    store = open_engine(list(graphs)).store
+    try:
+        serve(store, host, port, timeout, max_rows,
+              ready=lambda url: click.echo(f"serving {len(store)} triples read-only at {url} (Ctrl-C stops)"))
+    except OSError as exc:
+        from .errors import InputError
+
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except KeyboardInterrupt:
+        pass
+
+
 def run() -> None:  # pragma: no cover - console-script entry point
     sys.exit(main())
