@@ -262,5 +262,37 @@ def serve_cmd(graphs, host, port, timeout, max_rows) -> None:
         pass
 
 
+@main.command("publish")
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@click.option("--graph-iri", help="Named graph to replace (default: <document IRI>/graph).")
+@click.option("--user", help="name:password for HTTP basic authentication.")
+@click.option("--redact", "profile", type=click.Choice(["personal-phones"]), help="Privacy profile to apply first.")
+def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
+    """Upload GRAPHS (default: build/wenzhou-2023-82.ttl) to a SPARQL 1.1 Graph Store Protocol store
+    (Oxigraph, Fuseki, GraphDB, Virtuoso…), one named graph per document, replacing what was there.
+    """
+    from .build import load_graph
+    from .errors import InputError
+    from .export import turtle_bytes
+    from .publish import redact, upload
+    from .query import default_graph_path
+    from .vocab import POL, RDF
+
+    paths = list(graphs) or [default_graph_path()]
+    if graph_iri and len(paths) > 1:
+        raise InputError("--graph-iri names one graph: give one file")
+    for path in paths:
+        graph = load_graph([path])
+        if profile:
+            graph = redact(graph, profile)[0]
+        doc = next(iter(graph.subjects(RDF.type, POL.Notice)), None)
+        iri = graph_iri or (f"{doc}/graph" if doc else None)
+        if iri is None:
+            raise InputError("no pol:Notice in the graph to name it after: give --graph-iri", path)
+        status = upload(turtle_bytes(graph), endpoint, iri, user)
+        click.echo(f"published {path} ({len(graph)} triples) to <{iri}> at {endpoint}: HTTP {status}")
+
+
 def run() -> None:  # pragma: no cover - console-script entry point
     sys.exit(main())

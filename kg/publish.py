@@ -279,3 +279,34 @@ def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str 
         items.append((name, graph, {k: len(v) for k, v in mine.items()}))
     files["dataset.ttl"] = turtle_bytes(dataset_description(items, base, profile=profile))
     return files
+
+
+def upload(data: bytes, endpoint: str, graph_iri: str, user: str | None = None, timeout: float = 120.0) -> int:
+    """PUT Turtle into a named graph of any SPARQL 1.1 Graph Store Protocol store; returns the HTTP status.
+
+    *endpoint* is the store's graph-store URL (Oxigraph: ``…/store``; Fuseki: ``…/dataset/data``).
+    *user* is ``name:password`` for HTTP basic authentication.
+    """
+    import base64
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .errors import InputError
+
+    if not endpoint.startswith(("http://", "https://")):
+        raise InputError(f"endpoint {endpoint!r} must be an http(s) URL")
+    url = endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"graph": graph_iri})
+    request = urllib.request.Request(url, data=data, method="PUT",
+                                     headers={"Content-Type": "text/turtle; charset=utf-8"})
+    if user:
+        request.add_header("Authorization", "Basic " + base64.b64encode(user.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"{endpoint} answered {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")) \
+            from None
+    except urllib.error.URLError as exc:
+        raise InputError(f"cannot reach {endpoint}: {exc.reason}") from None
