@@ -88,9 +88,9 @@ def responsibility_network(engine: Engine) -> nx.Graph:
     for row in engine.select(UNITS, source="responsibility network: units").records():
         units[row["u"]] = {"kind": "unit", "label": row["zh"] or row["u"], "label_en": row["en"] or "",
                            "classification": row["classification"] or ""}
-    aliases = defaultdict(list)
+    aliases = defaultdict(set)  # a corpus store gives the same alias once per document graph
     for row in engine.select(ALIASES, source="responsibility network: aliases").records():
-        aliases[row["u"]].append(row["alias"])
+        aliases[row["u"]].add(row["alias"])
     edges = sorted((r["u"], r["t"], r["role"]) for r in engine.select(RESPONSIBILITIES).records())
     for unit_iri, task_iri, role in edges:
         if unit_iri not in graph:

@@ -39,7 +39,10 @@ def main() -> None:
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the outputs.")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of the instance data.")
-def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str) -> None:
+@click.option("--store", "store_dir", type=click.Path(path_type=Path),
+              help="Corpus mode: build SOURCES (files or folders of .txt) into this Oxigraph store, a named graph "
+                   "per document; a bad document is reported and the others are stored.")
+def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Path | None) -> None:
     """Parse SOURCE files (default: the embedded Wenzhou document), validate, write Turtle and reports.
 
     Writes OUT/<name>.ttl, OUT/<name>.validation.txt and OUT/<name>.quality.md for each source,
@@ -47,6 +50,16 @@ def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str) -> None:
     """
     from .build import build
 
+    if store_dir:
+        from .corpus import build_corpus
+        from .resources import DEFAULT_SOURCE, resource
+
+        summary = build_corpus(list(sources) or [resource(DEFAULT_SOURCE)], store_dir, base,
+                               progress=sys.stderr.isatty())
+        click.echo(summary.text(store_dir), nl=False)
+        if summary.failures:
+            raise click.exceptions.Exit(2)
+        return
     for built in build(list(sources) or None, out_dir, base):
         click.echo(built.summary())
         for path in built.outputs:
@@ -69,8 +82,12 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
     click.echo(result.report(name), nl=False)
 
 
-_GRAPH = click.option("--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
-                      help="RDF file(s) to read (repeatable). Default: build/wenzhou-2023-82.ttl.")
+def _GRAPH(fn):
+    """--graph FILE… or --store DIR: the data a reading command works on."""
+    fn = click.option("--store", "store_dir", type=click.Path(path_type=Path),
+                      help="Read an Oxigraph store built with `policy-kg build --store` instead of files.")(fn)
+    return click.option("--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+                        help="RDF file(s) to read (repeatable). Default: build/wenzhou-2023-82.ttl.")(fn)
 
 
 @main.command("query")
@@ -83,7 +100,7 @@ _GRAPH = click.option("--graph", "graphs", multiple=True, type=click.Path(path_t
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="SPARQL engine: embedded pyoxigraph store, or rdflib's own engine.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what they answer.")
-def query_cmd(query, sparql, params, graphs, fmt, engine, list_) -> None:
+def query_cmd(query, sparql, params, graphs, store_dir, fmt, engine, list_) -> None:
     """Run a named query (see --list), a QUERY.rq file, or --sparql "…" on the graph.
 
     \b
@@ -103,7 +120,7 @@ def query_cmd(query, sparql, params, graphs, fmt, engine, list_) -> None:
                 click.echo(f"    {p.name}: {p.description}")
         return
     named = q.resolve_query(query, sparql)
-    engine_ = q.open_engine(list(graphs), engine)
+    engine_ = q.open_engine(list(graphs), engine, store_dir)
     results = q.run(named, engine_, q.parse_params(params))
     click.echo(q.FORMATTERS[fmt](results), nl=False)
 
@@ -115,7 +132,7 @@ def query_cmd(query, sparql, params, graphs, fmt, engine, list_) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Write every output here: report, JSON, CSV tables, GraphML/GEXF networks, PNG plots.")
 @click.option("--unit", help="Answer for one unit (any name or alias), e.g. 市发展改革委.")
-def analyze_cmd(graphs, fmt, out_dir, unit) -> None:
+def analyze_cmd(graphs, store_dir, fmt, out_dir, unit) -> None:
     """Analyse the responsibility network: who leads, who is involved, who works with whom, who is central.
 
     \b
@@ -129,9 +146,9 @@ def analyze_cmd(graphs, fmt, out_dir, unit) -> None:
     from .analyze import analyse, responsibility_network
     from .query import default_graph_path, open_engine
 
-    engine = open_engine(list(graphs))
+    engine = open_engine(list(graphs), store=store_dir)
     result = analyse(responsibility_network(engine))
-    source = ", ".join(map(str, graphs or [default_graph_path()]))
+    source = str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
     if unit:
         row = result.unit(unit)
         if fmt == "json":
@@ -161,7 +178,7 @@ def analyze_cmd(graphs, fmt, out_dir, unit) -> None:
               type=click.Choice(["responsibility-network", "unit-network", "policy-hierarchy"]),
               help="Only these views (repeatable; default: all). index.html is always written.")
 @click.option("--unit", "units", multiple=True, help="Also a view of one unit (any name or alias; repeatable).")
-def viz_cmd(graphs, out_dir, views, units) -> None:
+def viz_cmd(graphs, store_dir, out_dir, views, units) -> None:
     """Write interactive network views (HTML) that work offline, from file://, with no network at all.
 
     \b
@@ -174,8 +191,8 @@ def viz_cmd(graphs, out_dir, views, units) -> None:
     from .query import default_graph_path, open_engine
     from .viz import build_pages
 
-    source = ", ".join(map(str, graphs or [default_graph_path()]))
-    pages = build_pages(open_engine(list(graphs)), list(views), list(units), source)
+    source = str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
+    pages = build_pages(open_engine(list(graphs), store=store_dir), list(views), list(units), source)
     for path in write_all({Path(out_dir) / f"{p.name}.html": p.html.encode("utf-8") for p in pages}):
         click.echo(f"wrote {path}")
 
@@ -184,7 +201,7 @@ def viz_cmd(graphs, out_dir, views, units) -> None:
 @_GRAPH
 @click.option("--format", "fmt", type=click.Choice(["tsv", "md", "xlsx"]), default="tsv", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="Write to this file (xlsx needs it).")
-def export_table_cmd(graphs, fmt, out_file) -> None:
+def export_table_cmd(graphs, store_dir, fmt, out_file) -> None:
     """Write the task list back from the graph alone: one row per key task, as in the source's table.
 
     \b
@@ -197,7 +214,7 @@ def export_table_cmd(graphs, fmt, out_file) -> None:
     from .query import open_engine
     from .table import task_rows, to_markdown, to_tsv, to_xlsx
 
-    rows = task_rows(open_engine(list(graphs)), sep="\n" if fmt == "xlsx" else " ")
+    rows = task_rows(open_engine(list(graphs), store=store_dir), sep="\n" if fmt == "xlsx" else " ")
     if fmt == "xlsx":
         if not out_file:
             raise InputError("--format xlsx needs --out FILE.xlsx")
@@ -239,7 +256,7 @@ def dump_cmd(graphs, out_dir, base, profile) -> None:
 @click.option("--port", default=7878, show_default=True, type=int, help="Port (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--max-rows", default=10000, show_default=True, type=int, help="Most results returned per query.")
-def serve_cmd(graphs, host, port, timeout, max_rows) -> None:
+def serve_cmd(graphs, store_dir, host, port, timeout, max_rows) -> None:
     """A read-only SPARQL 1.1 endpoint over the graph: GET or POST /sparql, results as JSON, XML, CSV or TSV.
 
     \b
@@ -250,7 +267,7 @@ def serve_cmd(graphs, host, port, timeout, max_rows) -> None:
     from .query import open_engine
     from .serve import serve
 
-    store = open_engine(list(graphs)).store
+    store = open_engine(list(graphs), store=store_dir).store
     try:
         serve(store, host, port, timeout, max_rows,
               ready=lambda url: click.echo(f"serving {len(store)} triples read-only at {url} (Ctrl-C stops)"))

@@ -307,8 +307,18 @@ def check_rdf_file(path: Path) -> None:
         raise InputError("file is empty", path)
 
 
-def open_engine(paths: Sequence[str | Path] | None, engine: str = "oxigraph") -> Engine:
-    """Load RDF files into the chosen engine (default: the default document's build output)."""
+def open_engine(paths: Sequence[str | Path] | None, engine: str = "oxigraph", store: str | Path | None = None) -> Engine:
+    """Load RDF files into the chosen engine (default: the default document's build output), or open a store."""
+    if store is not None:
+        if paths:
+            raise InputError("give --graph files or --store, not both")
+        if engine != "oxigraph":
+            raise InputError("--store is an Oxigraph store: use --engine oxigraph")
+        if not Path(store).is_dir():
+            raise InputError("store not found (build one with `policy-kg build SOURCES --store DIR`)", store)
+        from .corpus import open_store
+
+        return OxigraphEngine(open_store(Path(store), read_only=True))
     if not paths:
         default = default_graph_path()
         if not default.exists():

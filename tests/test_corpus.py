@@ -1,0 +1,73 @@
+"""Corpus mode: many documents into one Oxigraph store; one bad document does not stop the rest."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from tests.conftest import SOURCE
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copy(SOURCE, folder / "wenzhou-a.txt")
+    shutil.copy(SOURCE, folder / "wenzhou-b.txt")
+    (folder / "broken.txt").write_text(SOURCE.read_text(encoding="utf-8").replace("市水利局", "市海洋局"),
+                                       encoding="utf-8")
+    store = tmp_path_factory.mktemp("store") / "db"
+    result = CliRunner().invoke(main, ["build", str(folder), "--store", str(store)])
+    return folder, store, result
+
+
+def test_bad_document_is_reported_and_the_rest_stored(corpus):
+    folder, store, result = corpus
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"stored 2 document(s), 12024 triples, in {store}; 1 failed:"
+    assert lines[1].startswith(f"  {folder / 'broken.txt'}: {folder / 'broken.txt'}:91: unknown responsible unit '市海洋局'")
+
+
+def test_named_graph_per_document(corpus):
+    import pyoxigraph
+
+    _, store, _ = corpus
+    db = pyoxigraph.Store.read_only(str(store))
+    graphs = sorted(g.value for g in db.named_graphs())
+    assert graphs == ["https://w3id.org/policy-kg/id/doc/wenzhou-a/graph",
+                      "https://w3id.org/policy-kg/id/doc/wenzhou-b/graph"]
+    assert len(db) == 12024
+
+
+def test_reading_commands_accept_the_store(corpus, tmp_path):
+    _, store, _ = corpus
+    runner = CliRunner()
+    leads = runner.invoke(main, ["query", "lead-counts", "--store", str(store), "--format", "csv"])
+    assert leads.exit_code == 0 and leads.stdout.splitlines()[1] == "市发展改革委,12"  # 6 in each document
+    summary = runner.invoke(main, ["query", "unit-summary", "--param", "unit=市发改委", "--store", str(store),
+                                   "--format", "csv"])
+    assert summary.stdout == "label,leadTasks,supportTasks\n市发展改革委,12,16\n"
+    answer = runner.invoke(main, ["analyze", "--store", str(store), "--unit", "市发改委"])
+    assert answer.exit_code == 0 and "- leads 12 key task(s)" in answer.stdout
+    views = runner.invoke(main, ["viz", "--store", str(store), "--out", str(tmp_path / "v"),
+                                 "--view", "unit-network"])
+    assert views.exit_code == 0 and (tmp_path / "v" / "unit-network.html").exists()
+
+
+def test_rebuilding_replaces_a_documents_graph(corpus):
+    folder, store, _ = corpus
+    again = CliRunner().invoke(main, ["build", str(folder / "wenzhou-a.txt"), "--store", str(store)])
+    assert again.exit_code == 0
+    assert again.stdout == f"stored 1 document(s), 6012 triples, in {store}\n"
+    import pyoxigraph
+
+    assert len(pyoxigraph.Store.read_only(str(store))) == 12024
+
+
+def test_store_errors(corpus, tmp_path):
+    _, store, _ = corpus
+    both = CliRunner().invoke(main, ["query", "lead-counts", "--store", str(store), "--graph", "x.ttl"])
+    assert both.exit_code == 2 and "give --graph files or --store, not both" in both.stderr
+    missing = CliRunner().invoke(main, ["query", "lead-counts", "--store", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "store not found" in missing.stderr
