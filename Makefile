@@ -16,6 +16,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_viz.py
 	$(PY) benchmarks/bench_query.py
+	$(PY) benchmarks/bench_corpus.py
 
 install: $(STAMP)
 
