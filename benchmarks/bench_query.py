@@ -14,9 +14,6 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import os
-import pickle
-import signal
 import statistics
 import sys
 import tempfile
@@ -29,52 +26,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import replicate  # noqa: E402
 
+from kg.child import run_in_child  # noqa: E402
 from kg.query import OxigraphEngine, RdflibEngine, named_queries, run  # noqa: E402
 
 PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发改委"}, "measures-of-task": {"task": "7"},
           "targets-due": {"year": "2023"}}
-
-
-def in_child(fn, timeout: float):
-    """Run fn() in a forked child (sharing the loaded graphs) and return its result, or None after *timeout* s.
-
-    rdflib cannot be interrupted, and some queries take many minutes on it at a million triples.
-    """
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read)
-        try:
-            data = pickle.dumps(fn())
-        except BaseException as exc:  # noqa: BLE001 - report anything to the parent
-            data = pickle.dumps(exc)
-        with os.fdopen(write, "wb") as fh:
-            fh.write(data)
-        os._exit(0)
-    os.close(write)
-    deadline = time.monotonic() + timeout
-    chunks = []
-    with os.fdopen(read, "rb") as fh:
-        os.set_blocking(fh.fileno(), False)
-        while True:
-            try:
-                chunk = fh.read()
-            except BlockingIOError:
-                chunk = None
-            if chunk:
-                chunks.append(chunk)
-            elif chunk == b"":
-                break
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return None
-            time.sleep(0.05)
-    os.waitpid(pid, 0)
-    result = pickle.loads(b"".join(chunks))
-    if isinstance(result, BaseException):
-        raise result
-    return result
 
 
 def timed(fn, runs: int, cap: float = 120.0) -> list[float]:
@@ -127,7 +83,9 @@ def main() -> int:
             agree = run(query, rl, params).rows == expected
             return timed(lambda: run(query, rl, params), args.rdflib_runs), agree
 
-        outcome = in_child(rdflib_runs, args.rdflib_timeout)
+        outcome = run_in_child(rdflib_runs, args.rdflib_timeout)
+        if outcome is not None and outcome[0] == "error":
+            raise RuntimeError(f"{name} on rdflib: {outcome[1]}")
         p_ox = statistics.median(ox_times)
         pooled.append(ox_times)
         if outcome is None:  # rdflib did not finish one run in time: the ratio is at least this
@@ -135,7 +93,7 @@ def main() -> int:
             print(f"{name:<20} {p_ox * 1000:>10.1f} ms {'>' + str(int(args.rdflib_timeout)) + ' s':>12} "
                   f"{'>' + format(args.rdflib_timeout / p_ox, '.0f'):>7}x  {rows}")
             continue
-        rl_times, agree = outcome
+        rl_times, agree = outcome[1]
         assert agree, f"{name}: the engines disagree"
         p_rl = statistics.median(rl_times)
         ratios.append(p_rl / p_ox)

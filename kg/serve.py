@@ -9,13 +9,10 @@ the answer was cut). Binds to loopback unless told otherwise.
 
 from __future__ import annotations
 
-import json
-import os
-import pickle
-import signal
-import time
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+from .child import run_in_child
 
 RESULT_TYPES = {  # media type → pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",
@@ -55,41 +52,6 @@ def negotiate(accept: str, options: dict[str, str], default: str) -> str | None:
         if media in ("*/*", "application/*", "text/*"):
             return default
     return None
-
-
-def _run_limited(fn, timeout: float):
-    """fn() in a forked child; its pickled result, or None if it ran out of time."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child process
-        os.close(read)
-        try:
-            data = pickle.dumps(("ok", fn()))
-        except BaseException as exc:  # noqa: BLE001
-            data = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-        with os.fdopen(write, "wb") as fh:
-            fh.write(data)
-        os._exit(0)
-    os.close(write)
-    chunks, deadline = [], time.monotonic() + timeout
-    with os.fdopen(read, "rb") as fh:
-        os.set_blocking(fh.fileno(), False)
-        while True:
-            try:
-                chunk = fh.read()
-            except BlockingIOError:
-                chunk = None
-            if chunk:
-                chunks.append(chunk)
-            elif chunk == b"":
-                break
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return None
-            time.sleep(0.005)
-    os.waitpid(pid, 0)
-    return pickle.loads(b"".join(chunks))
 
 
 class Endpoint:
@@ -147,10 +109,10 @@ class Endpoint:
             variables = [v.value for v in result.variables]
             rows = [[str(s[v]) if s[v] is not None else None for v in variables]
                     for _, s in zip(range(max_rows + 1), result)]
-            # re-run with a cap the engine applies, serialised by pyoxigraph in the format asked for
+            # the rows travel back as N-Triples terms; the parent has pyoxigraph write them in the format asked for
             return "select", (variables, rows[:max_rows]), len(rows) > max_rows
 
-        outcome = _run_limited(answer, self.timeout)
+        outcome = run_in_child(answer, self.timeout)
         if outcome is None:
             return self._reply(start_response, "503 Service Unavailable", "text/plain; charset=utf-8",
                                f"query stopped after the time limit of {self.timeout:g} s\n")
