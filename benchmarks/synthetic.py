@@ -8,15 +8,15 @@ through the whole pipeline — parse, gazetteer lookups, mapping, validation —
 from __future__ import annotations
 
 import random
-import re
+import sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def variants(count: int, out: Path, seed: int = 42) -> list[Path]:
-    import sys
-
+    """*count* variants of the embedded document, written to *out*."""
     sys.path.insert(0, str(ROOT))
     from kg.units import Gazetteer
 
@@ -43,23 +43,12 @@ def variants(count: int, out: Path, seed: int = 42) -> list[Path]:
 
 def _reshuffle(cell: str, mapping: dict[str, str]) -> str:
     """Replace each unit name in a units cell by its image under *mapping* (spaces inside names removed)."""
-    import sys
-
-    sys.path.insert(0, str(ROOT))
-    from kg.units import Gazetteer
-
-    gaz = _gazetteer()
-    mentions = gaz.segment(cell, "synthetic", 0)
+    mentions = _gazetteer().segment(cell, "synthetic", 0)
     return " ".join(("*" if m.lead and len(mentions) > 1 else "") + mapping[m.unit.name_zh] for m in mentions)
 
 
-_GAZ = None
-
-
+@lru_cache(maxsize=1)
 def _gazetteer():
-    global _GAZ
-    if _GAZ is None:
-        from kg.units import Gazetteer
+    from kg.units import Gazetteer
 
-        _GAZ = Gazetteer.load()
-    return _GAZ
+    return Gazetteer.load()

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg.analyze import analyse, communities, lead_support_graph, responsibility_network, unit_projection
+from kg.analyze import analyse, lead_support_graph, responsibility_network, unit_projection
 from kg.cli import main
 from kg.query import named_queries, open_engine, run
 from kg.report import analysis_files, gexf, graphml, markdown_report, unit_answer, units_csv
