@@ -83,6 +83,7 @@ def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, p
                     db["store"].remove_graph(name)
                 db["store"].load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                                  to_graph=name)
+                db["store"].flush()  # to disk now: unflushed writes would make memory grow with the corpus
                 summary.documents += 1
                 summary.triples += len(graph)
             except PolicyKGError as exc:
