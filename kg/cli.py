@@ -234,7 +234,8 @@ def export_table_cmd(graphs, store_dir, fmt, out_file) -> None:
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI (for the dataset description).")
 @click.option("--redact", "profile", type=click.Choice(["personal-phones"]),
               help="Privacy profile: personal-phones drops personal mobile numbers, keeps office landlines.")
-def dump_cmd(graphs, out_dir, base, profile) -> None:
+@click.option("--endpoint-url", help="The public SPARQL endpoint serving this data, for the dataset description.")
+def dump_cmd(graphs, out_dir, base, profile, endpoint_url) -> None:
     """Portal-ready dumps of GRAPHS (default: build/wenzhou-2023-82.ttl): Turtle, JSON-LD, N-Triples, TriG,
     and OUT/dataset.ttl, their DCAT/VoID description.
     """
@@ -245,7 +246,7 @@ def dump_cmd(graphs, out_dir, base, profile) -> None:
 
     paths = list(graphs) or [default_graph_path()]
     loaded = {Path(p).stem: load_graph([p]) for p in paths}
-    files = dump_files(loaded, base, profile)
+    files = dump_files(loaded, base, profile, endpoint_url)
     for path in write_all({Path(out_dir) / name: data for name, data in files.items()}):
         click.echo(f"wrote {path}")
 

@@ -125,7 +125,8 @@ def modified_date(default: dt.date) -> dt.date:
 
 
 def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: str = DEFAULT_BASE,
-                        download_base: str | None = None, profile: str | None = None) -> Graph:
+                        download_base: str | None = None, profile: str | None = None,
+                        endpoint: str | None = None) -> Graph:
     """DCAT 3 and VoID description of the dumps.
 
     *items*: (name, graph, {file name: byte size}) for each document.
@@ -159,6 +160,16 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         g.add((DATA_THEME[theme], RDF.type, SKOS.Concept))
         g.add((DATA_THEME[theme], SKOS.prefLabel, Literal(label, lang="en")))
         g.add((DATA_THEME[theme], SKOS.inScheme, DATA_THEMES))
+    service = None
+    if endpoint:  # where `policy-kg serve` (or a store it was published to) answers SPARQL
+        service = URIRef(base + "sparql-service")
+        g.add((catalog, DCAT.service, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCTERMS.title, Literal("policy-kg SPARQL endpoint", lang="en")))
+        g.add((service, DCTERMS.title, Literal("policy-kg SPARQL 查询服务", lang="zh")))
+        g.add((service, DCAT.endpointURL, URIRef(endpoint)))
+        g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
     for suffix, (media, file_type, _) in FORMATS.items():
         g.add((URIRef(IANA + media), RDF.type, DCTERMS.MediaType))
         g.add((FILE_TYPE[file_type], RDF.type, DCTERMS.MediaTypeOrExtent))
@@ -204,6 +215,9 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         for row in engine.select(AREAS).records():
             g.add((dataset, DCAT.keyword, Literal(row["area"], lang="zh")))
         g.add((dataset, VOID.triples, Literal(len(graph))))
+        if service is not None:
+            g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+            g.add((service, DCAT.servesDataset, dataset))
         g.add((dataset, POL.privacyProfile, Literal(profile or "none")))
         if profile == "personal-phones":
             g.add((dataset, DCTERMS.description, Literal(
@@ -260,7 +274,8 @@ def redact(graph: Graph, profile: str) -> tuple[Graph, int]:
     return out, removed
 
 
-def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str | None = None) -> dict[str, bytes]:
+def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str | None = None,
+               endpoint: str | None = None) -> dict[str, bytes]:
     """Every dump of every graph, the context file and ``dataset.ttl``, by file name."""
     if profile:
         graphs = {name: redact(g, profile)[0] for name, g in graphs.items()}
@@ -277,7 +292,7 @@ def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str 
         }
         files.update(mine)
         items.append((name, graph, {k: len(v) for k, v in mine.items()}))
-    files["dataset.ttl"] = turtle_bytes(dataset_description(items, base, profile=profile))
+    files["dataset.ttl"] = turtle_bytes(dataset_description(items, base, profile=profile, endpoint=endpoint))
     return files
 
 

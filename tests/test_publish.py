@@ -115,3 +115,23 @@ def test_personal_phones_profile(ttl, tmp_path):
     assert validate_graph(g).conforms
     desc = Graph().parse(out / "dataset.ttl")
     assert Literal("personal-phones") in set(desc.objects(None, POL.privacyProfile))
+
+
+def test_sparql_endpoint_in_description(ttl, tmp_path):
+    out = tmp_path / "with-endpoint"
+    result = CliRunner().invoke(main, ["dump", str(ttl), "--out", str(out), "--endpoint-url",
+                                       "https://data.example.org/sparql"])
+    assert result.exit_code == 0, result.stderr
+    g = Graph().parse(out / "dataset.ttl")
+    service = next(iter(g.subjects(RDF.type, DCAT.DataService)))
+    assert g.value(service, DCAT.endpointURL) == URIRef("https://data.example.org/sparql")
+    assert g.value(URIRef(BASE + "dataset/wenzhou-2023-82"), VOID.sparqlEndpoint) == URIRef(
+        "https://data.example.org/sparql")
+    if DCAT_AP.exists():
+        import pyshacl
+
+        shapes = Graph()
+        for name in ("shapes.ttl", "range.ttl"):
+            shapes.parse(DCAT_AP / name)
+        conforms, _, text = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True)
+        assert conforms, text
