@@ -35,7 +35,9 @@ SELECT ?t ?number ?label ?areaNumber ?area ?period ?measures ?targets WHERE {
   ?t pol:number ?number ; rdfs:label ?label .
   FILTER (lang(?label) = "zh")
   OPTIONAL { ?t pol:area ?a . ?a skos:prefLabel ?area . OPTIONAL { ?a pol:number ?areaNumber } }
-  OPTIONAL { ?t pol:period ?p . ?p rdfs:label ?period . FILTER (lang(?period) = "zh") }
+  OPTIONAL {
+    SELECT DISTINCT ?t ?period WHERE { ?t pol:period ?p . ?p rdfs:label ?period . FILTER (lang(?period) = "zh") }
+  }
 }
 """
 
@@ -46,17 +48,23 @@ SELECT ?t ?u ?role WHERE {
 }
 """
 
+# Each optional value comes from its own DISTINCT subquery: in a corpus store (union of the document graphs)
+# a unit's triples appear once per document, and chained OPTIONALs would multiply those copies.
 UNITS = _PREFIXES + """
 SELECT ?u ?zh ?en ?classification WHERE {
-  ?u a org:Organization .
-  OPTIONAL { ?u rdfs:label ?zh . FILTER (lang(?zh) = "zh") }
-  OPTIONAL { ?u rdfs:label ?en . FILTER (lang(?en) = "en") }
-  OPTIONAL { ?u org:classification ?c . BIND (REPLACE(STR(?c), "^.*[#/]", "") AS ?classification) }
+  { SELECT DISTINCT ?u WHERE { ?u a org:Organization } }
+  OPTIONAL { SELECT DISTINCT ?u ?zh WHERE { ?u a org:Organization ; rdfs:label ?zh . FILTER (lang(?zh) = "zh") } }
+  OPTIONAL { SELECT DISTINCT ?u ?en WHERE { ?u a org:Organization ; rdfs:label ?en . FILTER (lang(?en) = "en") } }
+  OPTIONAL {
+    SELECT DISTINCT ?u ?classification WHERE {
+      ?u a org:Organization ; org:classification ?c . BIND (REPLACE(STR(?c), "^.*[#/]", "") AS ?classification)
+    }
+  }
 }
 """
 
 ALIASES = _PREFIXES + """
-SELECT ?u ?alias WHERE { ?u a org:Organization ; skos:altLabel ?alias . }
+SELECT DISTINCT ?u ?alias WHERE { ?u skos:altLabel ?alias . ?u a org:Organization . }
 """
 
 
