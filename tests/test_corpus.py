@@ -71,3 +71,14 @@ def test_store_errors(corpus, tmp_path):
     assert both.exit_code == 2 and "give --graph files or --store, not both" in both.stderr
     missing = CliRunner().invoke(main, ["query", "lead-counts", "--store", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "store not found" in missing.stderr
+
+
+def test_analysis_lookups_do_not_multiply_across_documents(corpus):
+    """In the union of the document graphs a unit's triples appear once per document; one row per unit."""
+    from kg import analyze
+    from kg.query import open_engine
+
+    _, store, _ = corpus
+    engine = open_engine(None, store=store)
+    assert len(engine.select(analyze.UNITS).rows) == 43
+    assert len(engine.select(analyze.TASKS).rows) == 64  # 32 key tasks in each of the two documents
