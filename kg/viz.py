@@ -20,19 +20,17 @@ from pyvis.network import Network
 
 from .analyze import Analysis, analyse, responsibility_network, tasks_of, units_of
 from .query import Engine
+from .units import CLASSIFICATIONS
 
 AREA_COLOURS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                 "#bcbd22", "#7f7f7f")
-CLASS_COLOURS = {
-    "MunicipalDepartment": ("#4e79a7", "市政府工作部门 municipal department"),
-    "PartyCommitteeDepartment": ("#e15759", "党委工作部门 party committee department"),
-    "CourtOrProcuratorate": ("#76b7b2", "法院或检察院 court or procuratorate"),
-    "CentralGovernmentBranch": ("#f28e2b", "中央驻温单位 central-government branch"),
-    "StateOwnedEnterprise": ("#59a14f", "国有企业 state-owned enterprise"),
-    "MassOrganisation": ("#edc948", "群团组织 mass organisation"),
-    "DistrictCountyGovernment": ("#b07aa1", "县（市、区）政府 district or county government"),
-    "PublicInstitution": ("#9c755f", "事业单位 public institution"),
+_PALETTE = {
+    "MunicipalDepartment": "#4e79a7", "PartyCommitteeDepartment": "#e15759", "CourtOrProcuratorate": "#76b7b2",
+    "CentralGovernmentBranch": "#f28e2b", "StateOwnedEnterprise": "#59a14f", "MassOrganisation": "#edc948",
+    "DistrictCountyGovernment": "#b07aa1", "PublicInstitution": "#9c755f",
 }
+# classification (local name of its pol: concept) → (colour, "中文 English" label from the gazetteer's table)
+CLASS_COLOURS = {local: (_PALETTE[local], f"{zh} {en}") for local, zh, en in CLASSIFICATIONS.values()}
 OTHER_CLASS = ("#bab0ac", "其他 other")
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", ' \
        '"WenQuanYi Micro Hei", sans-serif'
