@@ -69,13 +69,12 @@ class Endpoint:
             return self._reply(start_response, "404 Not Found", "text/plain; charset=utf-8", "not found\n")
         method = environ["REQUEST_METHOD"]
         params = parse_qs(environ.get("QUERY_STRING", ""))
+        update = "update" in params
         if method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
             ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
-            if ctype == "application/sparql-update" or "update" in parse_qs(body):
-                return self._reply(start_response, "403 Forbidden", "text/plain; charset=utf-8",
-                                   "this endpoint is read-only: SPARQL updates are refused\n")
+            update = update or ctype == "application/sparql-update" or "update" in parse_qs(body)
             if ctype == "application/sparql-query":
                 params.setdefault("query", []).append(body)
             elif ctype == "application/x-www-form-urlencoded":
@@ -84,7 +83,7 @@ class Endpoint:
         elif method != "GET":
             return self._reply(start_response, "405 Method Not Allowed", "text/plain; charset=utf-8",
                                "use GET or POST\n", [("Allow", "GET, POST")])
-        if "update" in params:
+        if update:
             return self._reply(start_response, "403 Forbidden", "text/plain; charset=utf-8",
                                "this endpoint is read-only: SPARQL updates are refused\n")
         queries = params.get("query", [])
