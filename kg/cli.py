@@ -42,7 +42,10 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(path_type=Path),
               help="Corpus mode: build SOURCES (files or folders of .txt) into this Oxigraph store, a named graph "
                    "per document; a bad document is reported and the others are stored.")
-def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Path | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Corpus mode: worker processes that parse, map and validate  [default: one per CPU]")
+def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Path | None,
+              jobs: int | None) -> None:
     """Parse SOURCE files (default: the embedded Wenzhou document), validate, write Turtle and reports.
 
     Writes OUT/<name>.ttl, OUT/<name>.validation.txt and OUT/<name>.quality.md for each source,
@@ -50,12 +53,14 @@ def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Pa
     """
     from .build import build
 
+    if jobs is not None and not store_dir:
+        raise click.UsageError("--jobs applies to corpus mode only (with --store)")
     if store_dir:
         from .corpus import build_corpus
         from .resources import DEFAULT_SOURCE, resource
 
         summary = build_corpus(list(sources) or [resource(DEFAULT_SOURCE)], store_dir, base,
-                               progress=sys.stderr.isatty())
+                               progress=sys.stderr.isatty(), jobs=jobs)
         click.echo(summary.text(store_dir), nl=False)
         if summary.failures:
             raise click.exceptions.Exit(2)

@@ -1,19 +1,21 @@
 """Corpus mode: many documents into one persistent Oxigraph store, a named graph per document.
 
-One document at a time is parsed, mapped, validated and loaded, then dropped, so memory stays bounded
-by the largest document. A bad document is reported and skipped; the others are stored.
+Worker processes parse, map and validate the documents (SHACL validation is most of the work, and it is
+pure Python, so processes, not threads); this process alone writes the store, one document at a time, in
+the order the documents were given. A few documents are in flight at once, so memory stays bounded by the
+number of workers, not by the size of the corpus. A bad document is reported and skipped; the others are
+stored.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError, PolicyKGError
-from .parse import parse_document
-from .rdf import document_graph, slug
-from .units import Gazetteer
-from .validate import validate_graph
 from .vocab import DEFAULT_BASE
 
 
@@ -22,12 +24,24 @@ class CorpusSummary:
     documents: int = 0
     triples: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    jobs: int = 1
 
     def text(self, store: Path) -> str:
         lines = [f"stored {self.documents} document(s), {self.triples} triples, in {store}"
                  f"{'' if not self.failures else f'; {len(self.failures)} failed:'}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class BuiltDocument:
+    """One document, parsed, mapped and validated: its N-Triples and named graph, or why it failed."""
+
+    source: str
+    graph: str | None = None
+    ntriples: bytes = b""
+    triples: int = 0
+    error: str | None = None
 
 
 def sources_of(paths: list[Path]) -> list[Path]:
@@ -41,6 +55,14 @@ def sources_of(paths: list[Path]) -> list[Path]:
     return out
 
 
+def default_jobs() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def open_store(path: Path, read_only: bool = False):
     import pyoxigraph
 
@@ -50,46 +72,126 @@ def open_store(path: Path, read_only: bool = False):
         raise InputError(f"cannot open the store: {exc}", path) from None
 
 
-def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, progress: bool = True) -> CorpusSummary:
-    """Build every document into the store at *store_dir* (created if needed)."""
-    import pyoxigraph as ox
+@lru_cache(maxsize=1)
+def _gazetteer():
+    from .units import Gazetteer
 
+    return Gazetteer.load()
+
+
+def build_document(source: Path, base: str = DEFAULT_BASE) -> BuiltDocument:
+    """Parse, map and validate one document (what a worker does); failures come back as a reason.
+
+    >>> built = build_document(Path("data/wenzhou-2023-82.txt"))
+    >>> built.graph, built.triples, built.error
+    ('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/graph', 6012, None)
+    """
+    from .parse import parse_document
+    from .rdf import document_graph, slug
+    from .validate import validate_graph
+
+    try:
+        doc = parse_document(source, _gazetteer())
+        graph = document_graph(doc, base)
+        result = validate_graph(graph)
+        if not result.conforms:
+            first = result.errors[0]
+            raise PolicyKGError(f"{len(result.errors)} shape violation(s), e.g. {first.focus}: {first.message}")
+        return BuiltDocument(str(source), f"{base}doc/{slug(doc.name)}/graph",
+                             graph.serialize(format="nt", encoding="utf-8"), len(graph))
+    except PolicyKGError as exc:
+        return BuiltDocument(str(source), error=str(exc).removeprefix(f"{source}: "))
+
+
+def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, progress: bool = True,
+                 jobs: int | None = None) -> CorpusSummary:
+    """Build every document into the store at *store_dir* (created if needed).
+
+    *jobs* worker processes (default: one per CPU) parse, map and validate; with 1, or a single document,
+    everything runs in this process. The stored graphs and the summary do not depend on *jobs*.
+    """
     sources = sources_of(paths)
     if not sources:
         raise InputError("no documents (.txt) to build", paths[0] if paths else None)
+    jobs = max(1, min(jobs or default_jobs(), len(sources)))
+    pool = _start_workers(jobs)  # before the store is opened: the workers must not inherit it
+    try:
+        return _build_into(store_dir, sources, base, progress, pool, jobs)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool, pool, jobs: int) -> CorpusSummary:
+    import pyoxigraph as ox
+
     # The store is only reached through this dict, which is emptied at the end: something inside pyshacl
     # keeps an old frame of this function alive, and a local variable would then keep the store (and its
     # lock on the folder) open after we return.
     db = {"store": open_store(store_dir)}
-    gazetteer = Gazetteer.load()
-    summary = CorpusSummary()
+    summary = CorpusSummary(jobs=jobs)
+
+    def store(built: BuiltDocument) -> None:
+        if built.error is not None:
+            summary.failures.append((built.source, built.error))
+            return
+        name = ox.NamedNode(built.graph)
+        if db["store"].contains_named_graph(name):  # rebuilding a document replaces its graph
+            db["store"].remove_graph(name)
+        db["store"].load(built.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+        db["store"].flush()  # to disk now: unflushed writes would make memory grow with the corpus
+        summary.documents += 1
+        summary.triples += built.triples
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, disable=not progress, transient=True) as bar:
-        task = bar.add_task("building", total=len(sources))
-        for source in sources:
-            bar.update(task, description=source.name)
-            try:
-                doc = parse_document(source, gazetteer)
-                graph = document_graph(doc, base)
-                result = validate_graph(graph)
-                if not result.conforms:
-                    first = result.errors[0]
-                    raise PolicyKGError(f"{len(result.errors)} shape violation(s), e.g. {first.focus}: {first.message}")
-                name = ox.NamedNode(f"{base}doc/{slug(doc.name)}/graph")
-                if db["store"].contains_named_graph(name):  # rebuilding a document replaces its graph
-                    db["store"].remove_graph(name)
-                db["store"].load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                                 to_graph=name)
-                db["store"].flush()  # to disk now: unflushed writes would make memory grow with the corpus
-                summary.documents += 1
-                summary.triples += len(graph)
-            except PolicyKGError as exc:
-                summary.failures.append((str(source), str(exc).removeprefix(f"{source}: ")))
-            bar.advance(task)
-    db["store"].flush()
-    db.clear()
+    try:
+        with Progress(*columns, disable=not progress, transient=True) as bar:
+            task = bar.add_task("building", total=len(sources))
+            for built in _built(pool, sources, base, jobs):
+                bar.update(task, description=Path(built.source).name)
+                store(built)
+                bar.advance(task)
+        db["store"].flush()
+    finally:
+        db.clear()
     return summary
 
+
+def _start_workers(jobs: int):
+    """A pool of *jobs* worker processes, started now (None for 1: the work is done in this process).
+
+    Where the platform allows, the workers are forked, with the shapes and the gazetteer already loaded;
+    this is done before the store is opened and the progress bar starts, so no other thread is running.
+    """
+    if jobs == 1:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .validate import load_shapes
+
+    load_shapes()
+    _gazetteer()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    for _ in range(jobs):  # with fork, the first task starts every worker at once
+        pool.submit(int)
+    return pool
+
+
+def _built(pool, sources: list[Path], base: str, jobs: int):
+    """The documents built, in the order of *sources*; at most 2 × jobs in flight."""
+    if pool is None:
+        for source in sources:
+            yield build_document(source, base)
+        return
+    pending: deque = deque()
+    for source in sources:
+        if len(pending) >= 2 * jobs:
+            yield pending.popleft().result()
+        pending.append(pool.submit(build_document, source, base))
+    while pending:
+        yield pending.popleft().result()

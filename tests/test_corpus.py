@@ -82,3 +82,36 @@ def test_analysis_lookups_do_not_multiply_across_documents(corpus):
     engine = open_engine(None, store=store)
     assert len(engine.select(analyze.UNITS).rows) == 43
     assert len(engine.select(analyze.TASKS).rows) == 64  # 32 key tasks in each of the two documents
+
+
+def _quads(store) -> list[str]:
+    import pyoxigraph
+
+    db = pyoxigraph.Store.read_only(str(store))
+    return sorted(str(q) for q in db)
+
+
+def test_one_process_or_several_store_the_same(corpus, tmp_path):
+    """Workers only change who does the work: the same graphs, the same summary, failures in input order."""
+    folder, store, result = corpus
+    single = tmp_path / "single"
+    alone = CliRunner().invoke(main, ["build", str(folder), "--store", str(single), "--jobs", "1"])
+    assert alone.exit_code == 2
+    assert alone.stdout.replace(str(single), "STORE") == result.stdout.replace(str(store), "STORE")
+    assert _quads(single) == _quads(store)
+
+
+def test_corpus_build_uses_workers(tmp_path):
+    from kg.corpus import build_corpus
+
+    for name in ("a", "b", "c"):
+        shutil.copy(SOURCE, tmp_path / f"{name}.txt")
+    summary = build_corpus([tmp_path], tmp_path / "db", progress=False, jobs=2)
+    assert (summary.jobs, summary.documents, summary.triples, summary.failures) == (2, 3, 18036, [])
+    assert build_corpus([tmp_path / "a.txt"], tmp_path / "db", progress=False, jobs=4).jobs == 1  # one document
+
+
+def test_jobs_only_in_corpus_mode(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--jobs", "2", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--jobs applies to corpus mode only (with --store)" in result.stderr
+    assert not any(tmp_path.iterdir())
