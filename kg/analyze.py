@@ -48,23 +48,15 @@ SELECT ?t ?u ?role WHERE {
 }
 """
 
-# Each optional value comes from its own DISTINCT subquery: in a corpus store (union of the document graphs)
-# a unit's triples appear once per document, and chained OPTIONALs would multiply those copies.
-UNITS = _PREFIXES + """
-SELECT ?u ?zh ?en ?classification WHERE {
+# One row per unit and fact, DISTINCT: in a corpus store (the union of the document graphs) a unit's
+# triples appear once per document; joining its facts in SPARQL would multiply those copies.
+UNIT_FACTS = _PREFIXES + """
+SELECT DISTINCT ?u ?key ?value WHERE {
   { SELECT DISTINCT ?u WHERE { ?u a org:Organization } }
-  OPTIONAL { SELECT DISTINCT ?u ?zh WHERE { ?u a org:Organization ; rdfs:label ?zh . FILTER (lang(?zh) = "zh") } }
-  OPTIONAL { SELECT DISTINCT ?u ?en WHERE { ?u a org:Organization ; rdfs:label ?en . FILTER (lang(?en) = "en") } }
-  OPTIONAL {
-    SELECT DISTINCT ?u ?classification WHERE {
-      ?u a org:Organization ; org:classification ?c . BIND (REPLACE(STR(?c), "^.*[#/]", "") AS ?classification)
-    }
-  }
+  { ?u rdfs:label ?value . BIND (lang(?value) AS ?key) }
+  UNION { ?u org:classification ?c . BIND ("classification" AS ?key) BIND (REPLACE(STR(?c), "^.*[#/]", "") AS ?value) }
+  UNION { ?u skos:altLabel ?value . BIND ("alias" AS ?key) }
 }
-"""
-
-ALIASES = _PREFIXES + """
-SELECT DISTINCT ?u ?alias WHERE { ?u skos:altLabel ?alias . ?u a org:Organization . }
 """
 
 
@@ -92,18 +84,11 @@ def responsibility_network(engine: Engine) -> nx.Graph:
         graph.add_node(row["t"], kind="task", number=int(row["number"]), label=row["label"],
                        area=row["area"] or "", area_number=int(row["areaNumber"]) if row["areaNumber"] else 0,
                        period=row["period"] or "", measures=int(row["measures"]), targets=int(row["targets"]))
-    units: dict[str, dict] = {}
-    for row in engine.select(UNITS, source="responsibility network: units").records():
-        units[row["u"]] = {"kind": "unit", "label": row["zh"] or row["u"], "label_en": row["en"] or "",
-                           "classification": row["classification"] or ""}
-    aliases = defaultdict(set)  # a corpus store gives the same alias once per document graph
-    for row in engine.select(ALIASES, source="responsibility network: aliases").records():
-        aliases[row["u"]].add(row["alias"])
+    units = unit_attributes(engine)
     edges = sorted((r["u"], r["t"], r["role"]) for r in engine.select(RESPONSIBILITIES).records())
     for unit_iri, task_iri, role in edges:
         if unit_iri not in graph:
-            attrs = units.get(unit_iri, {"kind": "unit", "label": unit_iri, "label_en": "", "classification": ""})
-            graph.add_node(unit_iri, **attrs, aliases="; ".join(sorted(aliases.get(unit_iri, []))))
+            graph.add_node(unit_iri, **units.get(unit_iri, _unnamed(unit_iri)))
         if task_iri in graph:
             graph.add_edge(unit_iri, task_iri, role=role)
     return graph
@@ -134,31 +119,35 @@ def unit_projection(B: nx.Graph) -> nx.Graph:
     >>> unit_projection(B).edges["a", "b"]
     {'weight': 2, 'distance': 0.5}
     """
-    P = nx.Graph()
-    for u in units_of(B):
-        P.add_node(u, **{k: v for k, v in B.nodes[u].items()})
+    shared: Counter = Counter()
     for task in tasks_of(B):
         members = sorted(B.neighbors(task))
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                w = P.edges[a, b]["weight"] + 1 if P.has_edge(a, b) else 1
-                P.add_edge(a, b, weight=w, distance=1.0 / w)
-    return P
+                shared[a, b] += 1
+    return _unit_graph(nx.Graph(), B, units_of(B), shared, with_distance=True)
+
+
+def _unit_graph(G, attrs, units: list[str], weights: Counter, with_distance: bool = False):
+    """*G* with the *units* as nodes (attributes from ``attrs.nodes``) and weighted edges, both in a fixed
+    order, so that Louvain and the centralities give the same answer however the weights were counted."""
+    for u in units:
+        G.add_node(u, **attrs.nodes[u])
+    for (a, b), w in sorted(weights.items()):
+        G.add_edge(a, b, weight=w, **({"distance": 1.0 / w} if with_distance else {}))
+    return G
 
 
 def lead_support_graph(B: nx.Graph) -> nx.DiGraph:
     """Directed lead → support graph: an edge from each lead unit of a task to each supporting unit."""
-    D = nx.DiGraph()
-    for u in units_of(B):
-        D.add_node(u, **B.nodes[u])
+    pairs: Counter = Counter()
     for task in tasks_of(B):
         leads = sorted(u for u in B.neighbors(task) if B.edges[u, task]["role"] == "lead")
         supports = sorted(u for u in B.neighbors(task) if B.edges[u, task]["role"] == "support")
         for a in leads:
             for b in supports:
-                w = D.edges[a, b]["weight"] + 1 if D.has_edge(a, b) else 1
-                D.add_edge(a, b, weight=w)
-    return D
+                pairs[a, b] += 1
+    return _unit_graph(nx.DiGraph(), B, units_of(B), pairs)
 
 
 def communities(P: nx.Graph, seed: int = 42) -> list[list[str]]:
@@ -172,9 +161,13 @@ def communities(P: nx.Graph, seed: int = 42) -> list[list[str]]:
 
 @dataclass
 class Analysis:
-    """The figures of one dataset."""
+    """The figures of one dataset.
 
-    B: nx.Graph
+    ``B`` is the unit–task graph when the figures were computed from it (``analyse``), None when they
+    were aggregated in the store first (``analyse_store``); the unit graphs ``P`` and ``D`` are always there.
+    """
+
+    B: nx.Graph | None
     P: nx.Graph
     D: nx.DiGraph
     units: list[dict] = field(default_factory=list)
@@ -182,6 +175,8 @@ class Analysis:
     pairs: list[dict] = field(default_factory=list)
     communities: list[list[str]] = field(default_factory=list)
     multi_lead_tasks: list[dict] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)  # key_tasks, lead_assignments, support_assignments
+    unit_areas: dict = field(default_factory=dict)  # (unit IRI, area) -> [key tasks involved, led]
 
     def unit(self, name: str) -> dict:
         """One unit's figures, found by its Chinese or English name or an alias."""
@@ -193,11 +188,13 @@ class Analysis:
         raise InputError(f"no unit named {name!r} in the graph (try a name from `policy-kg query lead-counts`)")
 
     def summary(self) -> dict:
-        tasks = tasks_of(self.B)
-        roles = Counter(d["role"] for _, _, d in self.B.edges(data=True))
-        return {"key_tasks": len(tasks), "units": len(self.units), "lead_assignments": roles["lead"],
-                "support_assignments": roles["support"], "co_responsibility_pairs": self.P.number_of_edges(),
+        return {**self.totals, "units": len(self.units), "co_responsibility_pairs": self.P.number_of_edges(),
                 "communities": len(self.communities)}
+
+
+def _unit_facts() -> dict:
+    return {"lead_tasks": 0, "support_tasks": 0, "measures_led": 0, "targets_led": 0, "co_lead_tasks": 0,
+            "areas": set(), "lead_task_numbers": [], "support_task_numbers": [], "led": [], "supported": []}
 
 
 def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
@@ -211,35 +208,188 @@ def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
     >>> a.pairs[0]
     {'unit_a': '丙办', 'unit_b': '甲局', 'shared_tasks': 2}
     """
-    P = unit_projection(B)
-    D = lead_support_graph(B)
-    result = Analysis(B, P, D)
+    tasks = tasks_of(B)
+    task_leads = {t: [u for u in B.neighbors(t) if B.edges[u, t]["role"] == "lead"] for t in tasks}
+    facts = {}
+    unit_areas: dict = defaultdict(lambda: [0, 0])
+    for u in units_of(B):
+        f = facts[u] = _unit_facts()
+        by_number = sorted(B.neighbors(u), key=lambda t: B.nodes[t]["number"])
+        for t in by_number:
+            d, role = B.nodes[t], B.edges[u, t]["role"]
+            f[f"{role}_tasks"] += 1
+            f[f"{role}_task_numbers"].append(d["number"])
+            f["led" if role == "lead" else "supported"].append({"number": d["number"], "title": d["label"]})
+            f["areas"].add(d["area"])
+            unit_areas[u, d["area"]][0] += 1
+            if role == "lead":
+                f["measures_led"] += d["measures"]
+                f["targets_led"] += d["targets"]
+                f["co_lead_tasks"] += len(task_leads[t]) > 1
+                unit_areas[u, d["area"]][1] += 1
+    areas: dict = {}
+    for t in tasks:
+        d = B.nodes[t]
+        row = areas.setdefault((d["area_number"], d["area"]), {"key_tasks": 0, "measures": 0, "targets": 0})
+        row["key_tasks"] += 1
+        row["measures"] += d["measures"]
+        row["targets"] += d["targets"]
+    roles = Counter(role for _, _, role in B.edges(data="role"))
+    totals = {"key_tasks": len(tasks), "lead_assignments": roles["lead"], "support_assignments": roles["support"]}
+    multi_lead = [{"number": B.nodes[t]["number"], "task": B.nodes[t]["label"],
+                   "lead_units": sorted(B.nodes[u]["label"] for u in leads)}
+                  for t, leads in task_leads.items() if len(leads) > 1]
+    return _analysis(B, unit_projection(B), lead_support_graph(B), facts, areas, dict(unit_areas), totals,
+                     multi_lead, seed)
+
+
+# Aggregates for a store (a corpus of documents): every count is a GROUP BY in the store, so what comes
+# back is bounded by the units and areas, not by the number of documents or tasks.
+_TASK_SIZES = """
+  { SELECT ?t (COUNT(DISTINCT ?m) AS ?measures) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:hasMeasure ?m } }
+    GROUP BY ?t }
+  { SELECT ?t (COUNT(DISTINCT ?g) AS ?targets) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:hasTarget ?g } }
+    GROUP BY ?t }
+  { SELECT ?t (IF(COUNT(DISTINCT ?l) > 1, 1, 0) AS ?coLead) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:leadUnit ?l } }
+    GROUP BY ?t }
+  OPTIONAL { SELECT DISTINCT ?t ?area ?areaNumber WHERE {
+      ?t pol:area ?a . ?a skos:prefLabel ?area . OPTIONAL { ?a pol:number ?areaNumber } } }
+"""
+
+UNIT_ROLE_FIGURES = _PREFIXES + """
+SELECT ?u ?role ?area ?areaNumber (COUNT(?t) AS ?tasks) (SUM(?measures) AS ?measureCount)
+       (SUM(?targets) AS ?targetCount) (SUM(?coLead) AS ?coLeadTasks) WHERE {
+  { SELECT DISTINCT ?t ?u ?role WHERE {
+      ?t a pol:KeyTask .
+      { ?t pol:leadUnit ?u . BIND ("lead" AS ?role) } UNION { ?t pol:supportUnit ?u . BIND ("support" AS ?role) } } }
+""" + _TASK_SIZES + """} GROUP BY ?u ?role ?area ?areaNumber
+"""
+
+AREA_FIGURES = _PREFIXES + """
+SELECT ?area ?areaNumber (COUNT(?t) AS ?tasks) (SUM(?measures) AS ?measureCount) (SUM(?targets) AS ?targetCount)
+WHERE {""" + _TASK_SIZES + """} GROUP BY ?area ?areaNumber
+"""
+
+SHARED_TASKS = _PREFIXES + """
+SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?shared) WHERE {
+  { SELECT DISTINCT ?t ?a WHERE { ?t a pol:KeyTask . { ?t pol:leadUnit ?a } UNION { ?t pol:supportUnit ?a } } }
+  { SELECT DISTINCT ?t ?b WHERE { ?t a pol:KeyTask . { ?t pol:leadUnit ?b } UNION { ?t pol:supportUnit ?b } } }
+  FILTER (STR(?a) < STR(?b))
+} GROUP BY ?a ?b
+"""
+
+LEAD_SUPPORT = _PREFIXES + """
+SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?shared) WHERE { ?t a pol:KeyTask ; pol:leadUnit ?a ; pol:supportUnit ?b }
+GROUP BY ?a ?b
+"""
+
+MULTI_LEAD = _PREFIXES + """
+SELECT ?t ?number ?label ?lead WHERE {
+  { SELECT ?t WHERE { ?t a pol:KeyTask ; pol:leadUnit ?l } GROUP BY ?t HAVING (COUNT(DISTINCT ?l) > 1) }
+  ?t pol:number ?number ; rdfs:label ?label ; pol:leadUnit ?lead .
+  FILTER (lang(?label) = "zh")
+}
+"""
+
+
+def analyse_store(engine: Engine, seed: int = 42) -> Analysis:
+    """The figures of a store, aggregated by SPARQL first; networkx then works on the unit graphs.
+
+    For a corpus of many documents: the store counts (per unit, role and area; per pair of units; per
+    area) and only those counts come back, so nothing here grows with the number of key tasks. The figures
+    equal ``analyse(responsibility_network(engine))``, without the per-task lists (``led``, task numbers),
+    which name tasks that many documents share numbers with.
+
+    >>> from kg.query import open_engine
+    >>> a = analyse_store(open_engine(["tests/data/mini.ttl"]))
+    >>> bureau = a.unit("甲")
+    >>> bureau["lead_tasks"], bureau["support_tasks"], bureau["co_lead_tasks"], bureau["partners"], "led" in bureau
+    (1, 1, 1, 2, False)
+    """
+    names = unit_attributes(engine)
+    facts: dict = defaultdict(_unit_facts)
+    unit_areas: dict = defaultdict(lambda: [0, 0])
+    totals = {"key_tasks": 0, "lead_assignments": 0, "support_assignments": 0}
+    for row in engine.select(UNIT_ROLE_FIGURES, source="analysis: units by role and area").records():
+        u, role, area, tasks = row["u"], row["role"], row["area"] or "", int(row["tasks"])
+        f = facts[u]
+        f[f"{role}_tasks"] += tasks
+        f["areas"].add(area)
+        unit_areas[u, area][0] += tasks
+        totals[f"{role}_assignments"] += tasks
+        if role == "lead":
+            f["measures_led"] += int(row["measureCount"])
+            f["targets_led"] += int(row["targetCount"])
+            f["co_lead_tasks"] += int(row["coLeadTasks"])
+            unit_areas[u, area][1] += tasks
+    areas = {}
+    for row in engine.select(AREA_FIGURES, source="analysis: areas").records():
+        key = (int(row["areaNumber"]) if row["areaNumber"] else 0, row["area"] or "")
+        areas[key] = {"key_tasks": int(row["tasks"]), "measures": int(row["measureCount"]),
+                      "targets": int(row["targetCount"])}
+        totals["key_tasks"] += int(row["tasks"])
+    units = sorted(facts, key=lambda u: (names.get(u, _unnamed(u))["label"], u))
+    attrs = nx.Graph()
+    for u in units:
+        attrs.add_node(u, **names.get(u, _unnamed(u)))
+    shared = Counter({(r["a"], r["b"]): int(r["shared"]) for r in engine.select(SHARED_TASKS).records()})
+    coordinates = Counter({(r["a"], r["b"]): int(r["shared"]) for r in engine.select(LEAD_SUPPORT).records()})
+    P = _unit_graph(nx.Graph(), attrs, units, shared, with_distance=True)
+    D = _unit_graph(nx.DiGraph(), attrs, units, coordinates)
+    leads_of: dict = defaultdict(list)
+    for row in engine.select(MULTI_LEAD, source="analysis: tasks with several leads").records():
+        leads_of[int(row["number"]), row["t"], row["label"]].append(attrs.nodes[row["lead"]]["label"])
+    multi_lead = [{"number": n, "task": label, "lead_units": sorted(leads)}
+                  for (n, _, label), leads in sorted(leads_of.items())]
+    return _analysis(None, P, D, dict(facts), areas, dict(unit_areas), totals, multi_lead, seed)
+
+
+def unit_attributes(engine: Engine) -> dict[str, dict]:
+    """Node attributes of every unit (org:Organization), by IRI: labels, classification, aliases.
+
+    >>> from kg.query import open_engine
+    >>> unit_attributes(open_engine(["tests/data/mini.ttl"]))["https://example.org/id/a"]["aliases"]
+    '甲'
+    """
+    facts: dict = defaultdict(lambda: defaultdict(set))
+    for row in engine.select(UNIT_FACTS, source="units").records():
+        facts[row["u"]][row["key"]].add(row["value"])
+
+    def first(values: set) -> str:
+        return min(values) if values else ""
+
+    return {u: {"kind": "unit", "label": first(f["zh"]) or u, "label_en": first(f["en"]),
+                "classification": first(f["classification"]), "aliases": "; ".join(sorted(f["alias"]))}
+            for u, f in sorted(facts.items())}
+
+
+def _unnamed(iri: str) -> dict:
+    return {"kind": "unit", "label": iri, "label_en": "", "classification": "", "aliases": ""}
+
+
+def _analysis(B, P: nx.Graph, D: nx.DiGraph, facts: dict, areas: dict, unit_areas: dict, totals: dict,
+              multi_lead: list[dict], seed: int) -> Analysis:
+    """Centralities and communities of the unit graph, and the tables, from the counted facts."""
+    result = Analysis(B, P, D, multi_lead_tasks=multi_lead, totals=totals, unit_areas=unit_areas)
     result.communities = communities(P, seed)
     community_of = {n: i + 1 for i, group in enumerate(result.communities) for n in group}
     degree = nx.degree_centrality(P) if len(P) > 1 else {n: 0.0 for n in P}
     betweenness = nx.betweenness_centrality(P, weight="distance", normalized=True)
     eigenvector = _eigenvector(P)
-    task_leads = {t: [u for u in B.neighbors(t) if B.edges[u, t]["role"] == "lead"] for t in tasks_of(B)}
-    for u in units_of(B):
-        d = B.nodes[u]
-        led = sorted((t for t in B.neighbors(u) if B.edges[u, t]["role"] == "lead"), key=lambda t: B.nodes[t]["number"])
-        supported = sorted((t for t in B.neighbors(u) if B.edges[u, t]["role"] == "support"),
-                           key=lambda t: B.nodes[t]["number"])
-        involved = led + supported
+    for u in P:
+        d, f = P.nodes[u], facts[u]
         result.units.append({
             "label": d["label"], "label_en": d["label_en"], "iri": u, "classification": d["classification"],
             "aliases": d.get("aliases", ""),
-            "lead_tasks": len(led), "support_tasks": len(supported), "involved_tasks": len(involved),
-            "lead_task_numbers": [B.nodes[t]["number"] for t in led],
-            "support_task_numbers": [B.nodes[t]["number"] for t in supported],
-            "led": [{"number": B.nodes[t]["number"], "title": B.nodes[t]["label"]} for t in led],
-            "supported": [{"number": B.nodes[t]["number"], "title": B.nodes[t]["label"]} for t in supported],
-            "measures_led": sum(B.nodes[t]["measures"] for t in led),
-            "targets_led": sum(B.nodes[t]["targets"] for t in led),
-            "co_lead_tasks": sum(1 for t in led if len(task_leads[t]) > 1),
+            "lead_tasks": f["lead_tasks"], "support_tasks": f["support_tasks"],
+            "involved_tasks": f["lead_tasks"] + f["support_tasks"],
+            **({} if B is None else {"lead_task_numbers": f["lead_task_numbers"],
+                                     "support_task_numbers": f["support_task_numbers"],
+                                     "led": f["led"], "supported": f["supported"]}),
+            "measures_led": f["measures_led"], "targets_led": f["targets_led"], "co_lead_tasks": f["co_lead_tasks"],
             "partners": P.degree(u),
             "shared_task_links": P.degree(u, weight="weight"),
-            "areas": len({B.nodes[t]["area"] for t in involved}),
+            "areas": len(f["areas"]),
             "degree_centrality": round(degree.get(u, 0.0), 6),
             "betweenness_centrality": round(betweenness.get(u, 0.0), 6),
             "eigenvector_centrality": round(eigenvector.get(u, 0.0), 6),
@@ -251,11 +401,7 @@ def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
         first, second = sorted((P.nodes[a]["label"], P.nodes[b]["label"]))
         pairs.append({"unit_a": first, "unit_b": second, "shared_tasks": w})
     result.pairs = sorted(pairs, key=lambda r: (-r["shared_tasks"], r["unit_a"], r["unit_b"]))
-    result.multi_lead_tasks = [
-        {"number": B.nodes[t]["number"], "task": B.nodes[t]["label"],
-         "lead_units": sorted(B.nodes[u]["label"] for u in leads)}
-        for t, leads in task_leads.items() if len(leads) > 1]
-    result.areas = _areas(B)
+    result.areas = _areas(areas, facts, unit_areas, P)
     return result
 
 
@@ -268,24 +414,20 @@ def _eigenvector(P: nx.Graph) -> dict:
         return nx.eigenvector_centrality_numpy(P, weight="weight")
 
 
-def _areas(B: nx.Graph) -> list[dict]:
-    by_area: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for t in tasks_of(B):
-        by_area[(B.nodes[t]["area_number"], B.nodes[t]["area"])].append(t)
-    areas_of_unit: dict[str, set] = defaultdict(set)
-    for t in tasks_of(B):
-        for u in B.neighbors(t):
-            areas_of_unit[u].add(B.nodes[t]["area"])
+def _areas(areas: dict, facts: dict, unit_areas: dict, P: nx.Graph) -> list[dict]:
+    """The per-area table: tasks, measures, targets, units involved, who leads how many, who bridges areas."""
+    label = {u: P.nodes[u]["label"] for u in P}
     rows = []
-    for (number, name), tasks in sorted(by_area.items()):
-        units = {u for t in tasks for u in B.neighbors(t)}
-        leads = Counter(B.nodes[u]["label"] for t in tasks for u in B.neighbors(t) if B.edges[u, t]["role"] == "lead")
+    for (number, name), counts in sorted(areas.items()):
+        involved = sorted(u for (u, area), (n, _) in unit_areas.items() if area == name and n)
+        leads: Counter = Counter()
+        for u in involved:
+            leads[label[u]] += unit_areas[u, name][1]
+        leads = +leads  # units that lead nothing here are left out
         rows.append({
-            "number": number, "area": name, "key_tasks": len(tasks),
-            "measures": sum(B.nodes[t]["measures"] for t in tasks),
-            "targets": sum(B.nodes[t]["targets"] for t in tasks),
-            "units_involved": len(units),
+            "number": number, "area": name, **counts,
+            "units_involved": len(involved),
             "lead_load": dict(sorted(leads.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "bridging_units": sorted(B.nodes[u]["label"] for u in units if len(areas_of_unit[u]) > 1),
+            "bridging_units": sorted(label[u] for u in involved if len(facts[u]["areas"]) > 1),
         })
     return rows

@@ -148,18 +148,19 @@ def analyze_cmd(graphs, store_dir, fmt, out_dir, unit) -> None:
       policy-kg analyze --out build
     """
     from . import report
-    from .analyze import analyse, responsibility_network
+    from .analyze import analyse, analyse_store, responsibility_network
     from .query import default_graph_path, open_engine
 
     engine = open_engine(list(graphs), store=store_dir)
-    result = analyse(responsibility_network(engine))
+    # a store may hold a corpus: count there first (SPARQL aggregates), then analyse the unit graphs
+    result = analyse_store(engine) if store_dir else analyse(responsibility_network(engine))
     source = str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
     if unit:
         row = result.unit(unit)
         if fmt == "json":
             click.echo(json.dumps(row, ensure_ascii=False, indent=2))
         elif fmt == "csv":
-            click.echo(report._csv([row], report.UNIT_COLUMNS), nl=False)
+            click.echo(report._csv([row], report.unit_columns(result)), nl=False)
         else:
             click.echo(report.unit_answer(result, unit), nl=False)
         return

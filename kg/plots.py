@@ -98,12 +98,9 @@ def unit_area_heatmap(a: Analysis) -> bytes:
     involved = np.zeros((len(units), len(areas)), dtype=int)
     led = np.zeros_like(involved)
     row_of = {u["iri"]: i for i, u in enumerate(units)}
-    for unit, task, role in a.B.edges(data="role"):
-        if a.B.nodes[unit]["kind"] != "unit":
-            unit, task = task, unit
-        i, j = row_of[unit], index[a.B.nodes[task]["area"]]
-        involved[i, j] += 1
-        led[i, j] += role == "lead"
+    for (unit, area), (n_involved, n_led) in a.unit_areas.items():
+        involved[row_of[unit], index[area]] = n_involved
+        led[row_of[unit], index[area]] = n_led
     fig, ax = plt.subplots(figsize=(2.2 + 1.3 * len(areas), 0.3 * len(units) + 1.8))
     ax.imshow(involved, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(areas)), [f"{r['number']} {r['area']}" for r in a.areas], rotation=20, ha="right")

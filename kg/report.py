@@ -15,6 +15,7 @@ UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_ta
                 "lead_task_numbers", "support_task_numbers", "measures_led", "targets_led", "co_lead_tasks",
                 "partners", "shared_task_links", "areas", "degree_centrality", "betweenness_centrality",
                 "eigenvector_centrality", "community"]
+TASK_LISTS = ["lead_task_numbers", "support_task_numbers"]  # not in the figures aggregated in a store
 AREA_COLUMNS = ["number", "area", "key_tasks", "measures", "targets", "units_involved", "lead_load", "bridging_units"]
 
 
@@ -29,14 +30,17 @@ def _md_table(headers: list[str], rows: list[list]) -> list[str]:
 def unit_answer(a: Analysis, name: str) -> str:
     """What one unit leads and supports, in a few lines of Markdown."""
     u = a.unit(name)
-    led = "; ".join(f"{t['number']} {t['title']}" for t in u["led"]) or "none"
-    supported = "; ".join(f"{t['number']} {t['title']}" for t in u["supported"]) or "none"
     title = u["label"] + (f" ({u['label_en']})" if u["label_en"] else "")
+    if a.B is None:  # aggregated in a store: counts only; the tasks themselves come from a query
+        led = supported = f" (the tasks: policy-kg query unit-tasks --param unit={u['label']} --store …)"
+    else:
+        led = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["led"]) or "none")
+        supported = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["supported"]) or "none")
     return "\n".join([
         f"## {title}",
         "",
-        f"- leads {u['lead_tasks']} key task(s): {led}",
-        f"- supports {u['support_tasks']} key task(s): {supported}",
+        f"- leads {u['lead_tasks']} key task(s){led}",
+        f"- supports {u['support_tasks']} key task(s){supported}",
         f"- involved in {u['involved_tasks']} key task(s) across {u['areas']} policy area(s); "
         f"under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets",
         f"- co-lead tasks: {u['co_lead_tasks']}; partner units: {u['partners']}",
@@ -48,18 +52,21 @@ def unit_answer(a: Analysis, name: str) -> str:
 def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
     s = a.summary()
     label = {n: d["label"] for n, d in a.P.nodes(data=True)}
+    numbers = a.B is not None  # aggregated in a store, the many documents' task numbers are not listed
     lines = [
         "# Responsibility network analysis",
         "",
         f"Source: `{source}` — {s['key_tasks']} key tasks, {s['units']} responsible units, "
         f"{s['lead_assignments']} lead and {s['support_assignments']} support assignments, "
-        f"{s['co_responsibility_pairs']} pairs of units sharing tasks, {s['communities']} communities.",
+        f"{s['co_responsibility_pairs']} pairs of units sharing tasks, {s['communities']} communities."
+        + ("" if numbers else " Counted in the store (SPARQL aggregates), then analysed with networkx."),
         "",
         "## Who leads the most key tasks",
         "",
-        *_md_table(["unit", "leads", "supports", "involved", "measures led", "targets led", "key tasks led"],
+        *_md_table(["unit", "leads", "supports", "involved", "measures led", "targets led",
+                    *(["key tasks led"] if numbers else [])],
                    [[u["label"], u["lead_tasks"], u["support_tasks"], u["involved_tasks"], u["measures_led"],
-                     u["targets_led"], " ".join(map(str, u["lead_task_numbers"]))]
+                     u["targets_led"], *([" ".join(map(str, u["lead_task_numbers"]))] if numbers else [])]
                     for u in a.units if u["lead_tasks"]][:top]),
         "",
         "## Who is involved in the most key tasks",
@@ -143,8 +150,13 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
     return out.getvalue()
 
 
+def unit_columns(a: Analysis) -> list[str]:
+    """The per-unit table's columns: without the task numbers when the figures were aggregated in a store."""
+    return UNIT_COLUMNS if a.B is not None else [c for c in UNIT_COLUMNS if c not in TASK_LISTS]
+
+
 def units_csv(a: Analysis) -> str:
-    return _csv(a.units, UNIT_COLUMNS)
+    return _csv(a.units, unit_columns(a))
 
 
 def areas_csv(a: Analysis) -> str:
@@ -169,14 +181,14 @@ def analysis_files(a: Analysis, source: str) -> dict[str, bytes]:
     """Every analysis output, by file name: report, tables, networks for Gephi, plots."""
     from .plots import lead_involvement_chart, unit_area_heatmap
 
-    return {
+    files = {
         "analysis.md": markdown_report(a, source).encode(),
         "analysis.json": to_json(a).encode(),
         "units.csv": units_csv(a).encode(),
         "areas.csv": areas_csv(a).encode(),
         "co-responsibility.csv": pairs_csv(a).encode(),
-        "unit-task.graphml": graphml(a.B),
-        "unit-task.gexf": gexf(a.B),
+        "unit-task.graphml": graphml(a.B) if a.B is not None else None,
+        "unit-task.gexf": gexf(a.B) if a.B is not None else None,
         "unit-unit.graphml": graphml(a.P),
         "unit-unit.gexf": gexf(a.P),
         "lead-support.graphml": graphml(a.D),
@@ -184,3 +196,4 @@ def analysis_files(a: Analysis, source: str) -> dict[str, bytes]:
         "lead-involvement.png": lead_involvement_chart(a),
         "unit-area-heatmap.png": unit_area_heatmap(a),
     }
+    return {name: data for name, data in files.items() if data is not None}  # no unit-task graph from a store

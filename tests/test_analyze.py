@@ -185,3 +185,38 @@ def test_cli_analyze(ttl, tmp_path):
         "lead-involvement.png", "unit-area-heatmap.png"])
     csv_out = runner.invoke(main, ["analyze", "--graph", str(ttl), "--format", "csv"])
     assert csv_out.stdout.splitlines()[1].startswith("市发展改革委,")
+
+
+TASK_LISTS = {"lead_task_numbers", "support_task_numbers", "led", "supported"}
+
+
+def assert_same_figures(from_graph, from_store):
+    """Aggregated in the store or counted on the unit–task graph: the same figures, every one."""
+    assert [{k: v for k, v in u.items() if k not in TASK_LISTS} for u in from_graph.units] == from_store.units
+    assert from_store.areas == from_graph.areas
+    assert from_store.pairs == from_graph.pairs
+    assert from_store.communities == from_graph.communities
+    assert from_store.multi_lead_tasks == from_graph.multi_lead_tasks
+    assert from_store.summary() == from_graph.summary()
+    assert from_store.unit_areas == from_graph.unit_areas
+    assert sorted(from_store.D.edges(data="weight")) == sorted(from_graph.D.edges(data="weight"))
+    assert list(from_store.P.edges(data=True)) == list(from_graph.P.edges(data=True))
+
+
+def test_aggregated_analysis_equals_the_graph_one(analysis, engine):
+    from kg.analyze import analyse_store
+
+    aggregated = analyse_store(engine)
+    assert aggregated.B is None
+    assert_same_figures(analysis, aggregated)
+    drc = aggregated.unit("市发改委")
+    assert (drc["lead_tasks"], drc["support_tasks"], drc["measures_led"]) == (6, 8, unit(analysis, "市发改委")["measures_led"])
+    text = unit_answer(aggregated, "市发改委")
+    assert "- leads 6 key task(s) (the tasks: policy-kg query unit-tasks --param unit=市发展改革委 --store …)" in text
+    report = markdown_report(aggregated, "store")
+    assert "Counted in the store (SPARQL aggregates), then analysed with networkx." in report
+    assert "key tasks led" not in report and "key tasks led" in markdown_report(analysis)
+    assert units_csv(aggregated).splitlines()[0].split(",")[:7] == [
+        "label", "label_en", "classification", "lead_tasks", "support_tasks", "involved_tasks", "measures_led"]
+    files = analysis_files(aggregated, "store")
+    assert "unit-task.graphml" not in files and "unit-unit.graphml" in files and "unit-area-heatmap.png" in files

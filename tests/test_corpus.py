@@ -80,7 +80,11 @@ def test_analysis_lookups_do_not_multiply_across_documents(corpus):
 
     _, store, _ = corpus
     engine = open_engine(None, store=store)
-    assert len(engine.select(analyze.UNITS).rows) == 43
+    units = analyze.unit_attributes(engine)
+    assert len(units) == 43
+    assert units["https://w3id.org/policy-kg/id/org/wz-drc"] == {
+        "kind": "unit", "label": "市发展改革委", "label_en": "Wenzhou Development and Reform Commission",
+        "classification": "MunicipalDepartment", "aliases": "市发展和改革委员会; 市发改委"}
     assert len(engine.select(analyze.TASKS).rows) == 64  # 32 key tasks in each of the two documents
 
 
@@ -115,3 +119,21 @@ def test_jobs_only_in_corpus_mode(tmp_path):
     result = CliRunner().invoke(main, ["build", "--jobs", "2", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "--jobs applies to corpus mode only (with --store)" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_corpus_analysis_is_aggregated_in_the_store(corpus, tmp_path):
+    from kg.analyze import analyse, analyse_store, responsibility_network
+    from kg.query import open_engine
+    from tests.test_analyze import assert_same_figures
+
+    _, store, _ = corpus
+    engine = open_engine(None, store=store)
+    aggregated = analyse_store(engine)
+    assert_same_figures(analyse(responsibility_network(engine)), aggregated)
+    assert aggregated.summary()["key_tasks"] == 64 and aggregated.unit("市发改委")["lead_tasks"] == 12
+    out = CliRunner().invoke(main, ["analyze", "--store", str(store), "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0, out.output
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "unit-unit.graphml" in written and "unit-task.graphml" not in written
+    assert "64 key tasks, 42 responsible units, 66 lead and 200 support assignments" in (
+        tmp_path / "a" / "analysis.md").read_text(encoding="utf-8")
