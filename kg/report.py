@@ -32,7 +32,7 @@ def unit_answer(a: Analysis, name: str) -> str:
     u = a.unit(name)
     title = u["label"] + (f" ({u['label_en']})" if u["label_en"] else "")
     if a.B is None:  # aggregated in a store: counts only; the tasks themselves come from a query
-        led = supported = f" (the tasks: policy-kg query unit-tasks --param unit={u['label']} --store …)"
+        led = supported = ""
     else:
         led = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["led"]) or "none")
         supported = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["supported"]) or "none")
@@ -46,6 +46,8 @@ def unit_answer(a: Analysis, name: str) -> str:
         f"- co-lead tasks: {u['co_lead_tasks']}; partner units: {u['partners']}",
         f"- centrality: degree {u['degree_centrality']:.3f}, betweenness {u['betweenness_centrality']:.3f}, "
         f"eigenvector {u['eigenvector_centrality']:.3f}; community {u['community']}",
+        *([f"- the key tasks themselves: policy-kg query unit-tasks --param unit={u['label']} --store DIR"]
+          if a.B is None else []),
     ]) + "\n"
 
 
