@@ -172,3 +172,9 @@ def test_wrong_type_of_lead(copy):
     copy.remove((DRC, RDF.type, None))
     result = problems(copy)
     assert any(v.path == "pol:leadUnit" and "org:Organization" in v.message for v in result.errors)
+
+
+def test_task_list_outside_any_policy_text(copy):
+    copy.remove((URIRef(DOC + "/task-list"), ELI.is_part_of, None))
+    [v] = problems(copy).errors
+    assert (v.path, v.message) == ("eli:is_part_of", "must be part of exactly one policy text (which the notice issues)")
