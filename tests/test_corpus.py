@@ -139,17 +139,3 @@ def test_corpus_analysis_is_aggregated_in_the_store(corpus, tmp_path):
     assert "64 key tasks, 42 responsible units, 66 lead and 200 support assignments" in (
         tmp_path / "a" / "analysis.md").read_text(encoding="utf-8")
 
-
-def test_document_level_queries_say_which_document(corpus):
-    _, store, _ = corpus
-    runner = CliRunner()
-    tasks = runner.invoke(main, ["query", "unit-tasks", "--param", "unit=市发改委", "--store", str(store),
-                                 "--format", "csv"])
-    rows = tasks.stdout.splitlines()
-    assert rows[0] == "document,number,task,role,area,period"
-    assert rows[1] == "温政办〔2023〕82号,4,强化用能保障,lead,提信心增预期,2023-2025年"
-    assert len(rows) == 1 + 2 * 14 and rows[15] == "温政办〔2023〕83号,4,强化用能保障,lead,提信心增预期,2023-2025年"
-    measures = runner.invoke(main, ["query", "measures-of-task", "--param", "task=7", "--store", str(store),
-                                    "--format", "csv"]).stdout.splitlines()
-    assert [r.split(",")[:2] for r in measures[1:]] == [[d, str(n)] for d in ("温政办〔2023〕82号", "温政办〔2023〕83号")
-                                                       for n in range(1, 6)]

@@ -79,8 +79,8 @@ def test_unit_tasks_accepts_aliases(ox):
     assert by_alias.rows == by_name.rows
     records = by_name.records()
     assert [int(r["number"]) for r in records if r["role"] == "lead"] == [4, 7, 9, 10, 16, 28]
-    assert records[0] == {"document": "温政办〔2023〕82号", "number": "4", "task": "强化用能保障", "role": "lead",
-                          "area": "提信心增预期", "period": "2023-2025年"}
+    assert records[0] == {"number": "4", "task": "强化用能保障", "role": "lead", "area": "提信心增预期",
+                          "period": "2023-2025年"}
     bracketed = run(q("unit-tasks"), ox, {"unit": "市人才办"}).records()
     assert [(r["number"], r["role"]) for r in bracketed] == [("6", "support")]
 
@@ -92,8 +92,8 @@ def test_unit_summary_answers_how_many_tasks_a_unit_leads(ox):
 
 def test_multi_lead_tasks(ox):
     assert run(q("multi-lead-tasks"), ox).records() == [
-        {"document": "温政办〔2023〕82号", "number": "2", "task": "加大产业基金支持力度", "leadUnit": "市财政局"},
-        {"document": "温政办〔2023〕82号", "number": "2", "task": "加大产业基金支持力度", "leadUnit": "市国资委"}]
+        {"number": "2", "task": "加大产业基金支持力度", "leadUnit": "市财政局"},
+        {"number": "2", "task": "加大产业基金支持力度", "leadUnit": "市国资委"}]
 
 
 def test_co_responsibility(ox):
@@ -114,8 +114,8 @@ def test_tasks_by_area_and_period(ox):
 def test_contacts_and_measures(ox):
     contacts = run(q("contacts"), ox).records()
     assert len(contacts) == 33  # 32 tasks, task 2 has two leads
-    assert contacts[0] == {"document": "温政办〔2023〕82号", "number": "1", "task": "强化财税政策保障", "leadUnit": "市税务局",
-                           "contact": "蔡景像", "phone": "+86-577-88026991"}
+    assert contacts[0] == {"number": "1", "task": "强化财税政策保障", "leadUnit": "市税务局", "contact": "蔡景像",
+                           "phone": "+86-577-88026991"}
     measures = run(q("measures-of-task"), ox, {"task": "7"}).records()
     assert [m["number"] for m in measures] == ["1", "2", "3", "4", "5"]
     assert measures[2]["measure"] == "常态化向省级有关部门做好项目推介报送，并做好对接，争取更多项目纳入省级清单。"
@@ -124,14 +124,13 @@ def test_contacts_and_measures(ox):
 def test_formats(ox):
     result = run(q("multi-lead-tasks"), ox)
     doc = json.loads(to_json(result))
-    assert doc["head"]["vars"] == ["document", "number", "task", "leadUnit"]
+    assert doc["head"]["vars"] == ["number", "task", "leadUnit"]
     first = doc["results"]["bindings"][0]
     assert first["number"] == {"type": "literal", "value": "2", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
     assert first["task"] == {"type": "literal", "value": "加大产业基金支持力度", "xml:lang": "zh"}
-    assert to_csv(result) == ("document,number,task,leadUnit\n温政办〔2023〕82号,2,加大产业基金支持力度,市财政局\n"
-                              "温政办〔2023〕82号,2,加大产业基金支持力度,市国资委\n")
-    assert to_markdown(result).splitlines()[:3] == ["| document | number | task | leadUnit |", "|---|---|---|---|",
-                                                    "| 温政办〔2023〕82号 | 2 | 加大产业基金支持力度 | 市财政局 |"]
+    assert to_csv(result) == "number,task,leadUnit\n2,加大产业基金支持力度,市财政局\n2,加大产业基金支持力度,市国资委\n"
+    assert to_markdown(result).splitlines()[:3] == ["| number | task | leadUnit |", "|---|---|---|",
+                                                    "| 2 | 加大产业基金支持力度 | 市财政局 |"]
     table = to_table(result).splitlines()
     # Chinese characters are two columns wide: the borders line up
     from rich.cells import cell_len
