@@ -60,10 +60,6 @@ SELECT DISTINCT ?u ?key ?value WHERE {
 """
 
 
-def _val(term) -> str | None:
-    return None if term is None else term.value
-
-
 def responsibility_network(engine: Engine) -> nx.Graph:
     """The bipartite unit–task graph of a dataset.
 
@@ -125,14 +121,14 @@ def unit_projection(B: nx.Graph) -> nx.Graph:
         for i, a in enumerate(members):
             for b in members[i + 1:]:
                 shared[a, b] += 1
-    return _unit_graph(nx.Graph(), B, units_of(B), shared, with_distance=True)
+    return _unit_graph(nx.Graph(), B.nodes, units_of(B), shared, with_distance=True)
 
 
 def _unit_graph(G, attrs, units: list[str], weights: Counter, with_distance: bool = False):
-    """*G* with the *units* as nodes (attributes from ``attrs.nodes``) and weighted edges, both in a fixed
-    order, so that Louvain and the centralities give the same answer however the weights were counted."""
+    """*G* with the *units* as nodes (attributes ``attrs[unit]``) and weighted edges, both in a fixed order,
+    so that Louvain and the centralities give the same answer however the weights were counted."""
     for u in units:
-        G.add_node(u, **attrs.nodes[u])
+        G.add_node(u, **attrs[u])
     for (a, b), w in sorted(weights.items()):
         G.add_edge(a, b, weight=w, **({"distance": 1.0 / w} if with_distance else {}))
     return G
@@ -147,7 +143,7 @@ def lead_support_graph(B: nx.Graph) -> nx.DiGraph:
         for a in leads:
             for b in supports:
                 pairs[a, b] += 1
-    return _unit_graph(nx.DiGraph(), B, units_of(B), pairs)
+    return _unit_graph(nx.DiGraph(), B.nodes, units_of(B), pairs)
 
 
 def communities(P: nx.Graph, seed: int = 42) -> list[list[str]]:
@@ -328,17 +324,15 @@ def analyse_store(engine: Engine, seed: int = 42) -> Analysis:
         areas[key] = {"key_tasks": int(row["tasks"]), "measures": int(row["measureCount"]),
                       "targets": int(row["targetCount"])}
         totals["key_tasks"] += int(row["tasks"])
-    units = sorted(facts, key=lambda u: (names.get(u, _unnamed(u))["label"], u))
-    attrs = nx.Graph()
-    for u in units:
-        attrs.add_node(u, **names.get(u, _unnamed(u)))
+    attrs = {u: names.get(u) or _unnamed(u) for u in facts}
+    units = sorted(facts, key=lambda u: (attrs[u]["label"], u))
     shared = Counter({(r["a"], r["b"]): int(r["shared"]) for r in engine.select(SHARED_TASKS).records()})
     coordinates = Counter({(r["a"], r["b"]): int(r["shared"]) for r in engine.select(LEAD_SUPPORT).records()})
     P = _unit_graph(nx.Graph(), attrs, units, shared, with_distance=True)
     D = _unit_graph(nx.DiGraph(), attrs, units, coordinates)
     leads_of: dict = defaultdict(list)
     for row in engine.select(MULTI_LEAD, source="analysis: tasks with several leads").records():
-        leads_of[int(row["number"]), row["t"], row["label"]].append(attrs.nodes[row["lead"]]["label"])
+        leads_of[int(row["number"]), row["t"], row["label"]].append(attrs[row["lead"]]["label"])
     multi_lead = [{"number": n, "task": label, "lead_units": sorted(leads)}
                   for (n, _, label), leads in sorted(leads_of.items())]
     return _analysis(None, P, D, dict(facts), areas, dict(unit_areas), totals, multi_lead, seed)

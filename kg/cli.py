@@ -95,6 +95,14 @@ def _GRAPH(fn):
                         help="RDF file(s) to read (repeatable). Default: build/wenzhou-2023-82.ttl.")(fn)
 
 
+
+def _source_name(graphs, store_dir: Path | None) -> str:
+    """What a reading command read, as its reports name it: the store, or the graph files."""
+    from .query import default_graph_path
+
+    return str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
+
+
 @main.command("query")
 @click.argument("query", required=False)
 @click.option("--sparql", help="An ad hoc SPARQL query instead of a named query or file.")
@@ -149,12 +157,12 @@ def analyze_cmd(graphs, store_dir, fmt, out_dir, unit) -> None:
     """
     from . import report
     from .analyze import analyse, analyse_store, responsibility_network
-    from .query import default_graph_path, open_engine
+    from .query import open_engine
 
     engine = open_engine(list(graphs), store=store_dir)
     # a store may hold a corpus: count there first (SPARQL aggregates), then analyse the unit graphs
     result = analyse_store(engine) if store_dir else analyse(responsibility_network(engine))
-    source = str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
+    source = _source_name(graphs, store_dir)
     if unit:
         row = result.unit(unit)
         if fmt == "json":
@@ -194,10 +202,10 @@ def viz_cmd(graphs, store_dir, out_dir, views, units) -> None:
       policy-kg viz --view unit-network --out /tmp/views
     """
     from .export import write_all
-    from .query import default_graph_path, open_engine
+    from .query import open_engine
     from .viz import build_pages
 
-    source = str(store_dir) if store_dir else ", ".join(map(str, graphs or [default_graph_path()]))
+    source = _source_name(graphs, store_dir)
     pages = build_pages(open_engine(list(graphs), store=store_dir), list(views), list(units), source)
     for path in write_all({Path(out_dir) / f"{p.name}.html": p.html.encode("utf-8") for p in pages}):
         click.echo(f"wrote {path}")
