@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from .errors import InputError, ValidationFailed
 from .export import turtle_bytes, write_all
-from .parse import parse_document
+from .readers import read_document
 from .quality import quality_report
 from .rdf import document_graph
 from .records import PolicyDocument
@@ -34,16 +34,28 @@ class Built:
 
     def summary(self) -> str:
         doc = self.doc
-        units = {m.unit.id for t in doc.tasks for m in t.units}
-        return (f"built {self.turtle}: {len(doc.tasks)} key tasks, {doc.target_count} targets, "
-                f"{doc.measure_count} measures (declared {doc.declared_measures}条), {len(units)} units, "
-                f"{len(self.graph)} triples — conforms to the shapes; "
+        units = doc.units
+        unknown = sum(not u.known for u in units.values())
+        if doc.tasks and len(doc.tasks) == len(doc.items):
+            counts = (f"{len(doc.tasks)} key tasks, {doc.target_count} targets, "
+                      f"{doc.measure_count} measures (declared {doc.declared_measures}条)")
+        else:
+            counts = f"{len(doc.items)} items"
+        roles = [m.role for item in doc.items for m in item.units]
+        unknown_text = f" ({unknown} in no gazetteer)" if unknown else ""
+        return (f"built {self.turtle}: {counts}, {len(units)} units{unknown_text}, {roles.count('lead')} lead / "
+                f"{roles.count('support')} support / {roles.count('responsible')} jointly responsible, "
+                f"{len(self.graph)} triples — conforms to the shapes; layout: {', '.join(doc.layouts)}; "
                 f"{len(doc.notes)} data-quality notes")
 
 
 def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build",
-          base: str = DEFAULT_BASE, write: bool = True) -> list[Built]:
+          base: str = DEFAULT_BASE, write: bool = True, layout: str | None = None,
+          strict_units: bool = False) -> list[Built]:
     """Build every source; write the outputs only if all of them parse and validate.
+
+    *layout* forces one reader (see :data:`kg.readers.READERS`); *strict_units* refuses unit names no gazetteer
+    knows.
 
     >>> [b.doc.name for b in build(write=False)]
     ['wenzhou-2023-82']
@@ -61,7 +73,7 @@ def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build"
         if source.stem in names:
             raise InputError(f"two sources would write {source.stem}.ttl (also {names[source.stem]})", source)
         names[source.stem] = source
-        doc = parse_document(source, gazetteer)
+        doc = read_document(source, gazetteer, layout=layout, strict_units=strict_units)
         graph = document_graph(doc, base)
         validation = validate_graph(graph)
         if not validation.conforms:

@@ -34,7 +34,17 @@ def main() -> None:
     """Turn Chinese government policy documents into a validated knowledge graph."""
 
 
-@main.command("build")
+class _BuildCommand(click.Command):
+    """``build --help`` lists the layouts from the readers' registry (imported only for help)."""
+
+    def format_epilog(self, ctx, formatter):
+        from .readers import layouts
+
+        with formatter.section("Layouts (found in each document; --layout forces one)"):
+            formatter.write_dl(list(layouts().items()))
+
+
+@main.command("build", cls=_BuildCommand)
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the outputs.")
@@ -44,12 +54,18 @@ def main() -> None:
                    "per document; a bad document is reported and the others are stored.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Corpus mode: worker processes that parse, map and validate  [default: one per CPU]")
+@click.option("--layout", metavar="NAME", default=None,
+              help="Read only this layout instead of finding the document's layouts (see the list below).")
+@click.option("--strict-units", is_flag=True,
+              help="Refuse a unit name no gazetteer knows (by default it is kept as written, with a note).")
 def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Path | None,
-              jobs: int | None) -> None:
-    """Parse SOURCE files (default: the embedded Wenzhou document), validate, write Turtle and reports.
+              jobs: int | None, layout: str | None, strict_units: bool) -> None:
+    """Read SOURCE files (default: the embedded Wenzhou document), validate, write Turtle and reports.
 
-    Writes OUT/<name>.ttl, OUT/<name>.validation.txt and OUT/<name>.quality.md for each source,
-    and nothing at all if any source fails.
+    Each source is a document's text (UTF-8; .txt or .md). Its layouts are found, not configured: every
+    item that names a responsible unit — in a bracket after it, in a task table, in 牵头单位：… lines —
+    becomes part of the graph. Writes OUT/<name>.ttl, OUT/<name>.validation.txt and OUT/<name>.quality.md
+    for each source, and nothing at all if any source fails.
     """
     from .build import build
 
@@ -60,16 +76,43 @@ def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Pa
         from .resources import DEFAULT_SOURCE, resource
 
         summary = build_corpus(list(sources) or [resource(DEFAULT_SOURCE)], store_dir, base,
-                               progress=sys.stderr.isatty(), jobs=jobs)
+                               progress=sys.stderr.isatty(), jobs=jobs, layout=layout, strict_units=strict_units)
         click.echo(summary.text(store_dir), nl=False)
         if summary.failures:
             raise click.exceptions.Exit(2)
         return
-    for built in build(list(sources) or None, out_dir, base):
+    if layout is not None:
+        from .readers import READERS
+
+        if layout not in READERS:
+            raise click.BadParameter(f"{layout!r} is not a layout (one of {', '.join(READERS)})",
+                                     param_hint="'--layout'")
+    for built in build(list(sources) or None, out_dir, base, layout=layout, strict_units=strict_units):
         click.echo(built.summary())
         for path in built.outputs:
             if path.suffix != ".ttl":
                 click.echo(f"  wrote {path}")
+
+
+@main.command("eval")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--gold", "gold_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder of gold annotations: <document name>.tsv for each source.")
+@click.option("--provenance", is_flag=True,
+              help="The sources open with a block of '# ' lines up to the first blank line: read only the body.")
+@click.option("--differences", is_flag=True, help="Also list every item and unit that differs from the gold.")
+def eval_cmd(sources, gold_dir, provenance, differences) -> None:
+    """Score what the readers extract from SOURCES against gold annotations: items found, (item, unit) and
+    lead precision / recall / F1, per document and in total.
+
+    \b
+    Example:
+      policy-kg eval --gold tests/data/genre-gold --provenance ../shared/sources/genre/*.txt
+    """
+    from .evaluate import evaluate_files, report
+
+    scores = evaluate_files(list(sources), gold_dir, provenance)
+    click.echo(report(scores, differences), nl=False)
 
 
 @main.command("validate")

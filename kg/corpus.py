@@ -25,10 +25,12 @@ class CorpusSummary:
     triples: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     jobs: int = 1
+    built: list[tuple[str, str]] = field(default_factory=list)  # (source, what it holds)
 
     def text(self, store: Path) -> str:
-        lines = [f"stored {self.documents} document(s), {self.triples} triples, in {store}"
-                 f"{'' if not self.failures else f'; {len(self.failures)} failed:'}"]
+        lines = [f"  {Path(source).name}: {what}" for source, what in self.built]
+        lines += [f"stored {self.documents} document(s), {self.triples} triples, in {store}"
+                  f"{'' if not self.failures else f'; {len(self.failures)} failed:'}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         return "\n".join(lines) + "\n"
 
@@ -42,14 +44,18 @@ class BuiltDocument:
     ntriples: bytes = b""
     triples: int = 0
     error: str | None = None
+    summary: str = ""  # layouts, items and units, for the corpus summary
+
+
+SOURCE_SUFFIXES = (".txt", ".md")
 
 
 def sources_of(paths: list[Path]) -> list[Path]:
-    """The .txt files named, or found in the folders named, in a stable order."""
+    """The files named, and the .txt and .md files found in the folders named, in a stable order."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(path.glob("*.txt"))
+            out += sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
         else:
             out.append(path)
     return out
@@ -79,32 +85,36 @@ def _gazetteer():
     return Gazetteer.load()
 
 
-def build_document(source: Path, base: str = DEFAULT_BASE) -> BuiltDocument:
+def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = None,
+                   strict_units: bool = False) -> BuiltDocument:
     """Parse, map and validate one document (what a worker does); failures come back as a reason.
 
     >>> built = build_document(Path("data/wenzhou-2023-82.txt"))
-    >>> built.graph, built.triples, built.error
-    ('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/graph', 6012, None)
+    >>> built.graph, built.triples, built.error, built.summary
+    ('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/graph', 6058, None, 'task-list: 32 items, 42 units')
     """
-    from .parse import parse_document
+    from .readers import read_document
     from .rdf import document_graph, slug
     from .validate import validate_graph
 
     try:
-        doc = parse_document(source, _gazetteer())
+        doc = read_document(source, _gazetteer(), layout=layout, strict_units=strict_units)
         graph = document_graph(doc, base)
         result = validate_graph(graph)
         if not result.conforms:
             first = result.errors[0]
             raise PolicyKGError(f"{len(result.errors)} shape violation(s), e.g. {first.focus}: {first.message}")
+        unknown = sum(not u.known for u in doc.units.values())
+        summary = (f"{', '.join(doc.layouts)}: {len(doc.items)} items, {len(doc.units)} units"
+                   + (f" ({unknown} in no gazetteer)" if unknown else ""))
         return BuiltDocument(str(source), f"{base}doc/{slug(doc.name)}/graph",
-                             graph.serialize(format="nt", encoding="utf-8"), len(graph))
+                             graph.serialize(format="nt", encoding="utf-8"), len(graph), summary=summary)
     except PolicyKGError as exc:
         return BuiltDocument(str(source), error=str(exc).removeprefix(f"{source}: "))
 
 
 def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, progress: bool = True,
-                 jobs: int | None = None) -> CorpusSummary:
+                 jobs: int | None = None, layout: str | None = None, strict_units: bool = False) -> CorpusSummary:
     """Build every document into the store at *store_dir* (created if needed).
 
     *jobs* worker processes (default: one per CPU) parse, map and validate; with 1, or a single document,
@@ -112,17 +122,18 @@ def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, p
     """
     sources = sources_of(paths)
     if not sources:
-        raise InputError("no documents (.txt) to build", paths[0] if paths else None)
+        raise InputError("no documents (.txt, .md) to build", paths[0] if paths else None)
     jobs = max(1, min(jobs or default_jobs(), len(sources)))
     pool = _start_workers(jobs)  # before the store is opened: the workers must not inherit it
     try:
-        return _build_into(store_dir, sources, base, progress, pool, jobs)
+        return _build_into(store_dir, sources, base, progress, pool, jobs, (layout, strict_units))
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool, pool, jobs: int) -> CorpusSummary:
+def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool, pool, jobs: int,
+                options: tuple = (None, False)) -> CorpusSummary:
     import pyoxigraph as ox
 
     # The store is only reached through this dict, which is emptied at the end: something inside pyshacl
@@ -142,6 +153,7 @@ def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool,
         db["store"].flush()  # to disk now: unflushed writes would make memory grow with the corpus
         summary.documents += 1
         summary.triples += built.triples
+        summary.built.append((built.source, built.summary))
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -150,7 +162,7 @@ def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool,
     try:
         with Progress(*columns, disable=not progress, transient=True) as bar:
             task = bar.add_task("building", total=len(sources))
-            for built in _built(pool, sources, base, jobs):
+            for built in _built(pool, sources, base, jobs, options):
                 bar.update(task, description=Path(built.source).name)
                 store(built)
                 bar.advance(task)
@@ -171,9 +183,11 @@ def _start_workers(jobs: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .validate import load_shapes
+    from .validate import PROFILE_SHAPES, load_shapes
 
     load_shapes()
+    for profile in PROFILE_SHAPES:
+        load_shapes(profiles=(profile,))
     _gazetteer()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
@@ -182,16 +196,16 @@ def _start_workers(jobs: int):
     return pool
 
 
-def _built(pool, sources: list[Path], base: str, jobs: int):
+def _built(pool, sources: list[Path], base: str, jobs: int, options: tuple = (None, False)):
     """The documents built, in the order of *sources*; at most 2 × jobs in flight."""
     if pool is None:
         for source in sources:
-            yield build_document(source, base)
+            yield build_document(source, base, *options)
         return
     pending: deque = deque()
     for source in sources:
         if len(pending) >= 2 * jobs:
             yield pending.popleft().result()
-        pending.append(pool.submit(build_document, source, base))
+        pending.append(pool.submit(build_document, source, base, *options))
     while pending:
         yield pending.popleft().result()

@@ -19,7 +19,11 @@ KINDS = {
     "entity": "HTML entities decoded",
     "markup": "HTML markup removed",
     "spaces": "Spaces inside Chinese text removed",
-    "layout": "Layout lines recognised (headings, letterhead, repeated table headers)",
+    "layout": "Layout lines recognised (headings, letterhead, repeated table headers, layouts read)",
+    "rule": "Rules that decide roles, and where they are stated",
+    "unit-unknown": "Units no gazetteer for this document knows (kept as written)",
+    "merged-cell": "Merged table cells (copied or continued from the row above)",
+    "not-modelled": "Text not modelled (crawler lines, table columns, rows naming no unit)",
 }
 
 
@@ -28,16 +32,29 @@ def quality_report(doc: PolicyDocument) -> str:
     by_kind = defaultdict(list)
     for note in doc.notes:
         by_kind[note.kind].append(note)
+    units = doc.units
+    roles = [m.role for item in doc.items for m in item.units]
+    number = f"{doc.doc_number} " if doc.doc_number else ""
     lines = [
         f"# Data-quality report: {doc.name}",
         "",
-        f"Source `{doc.name}.txt` — {doc.doc_number} 《{doc.title}》.",
+        f"Source `{doc.name}.txt` — {number}《{doc.title or doc.notice_title}》.",
         "",
-        f"- key tasks: {len(doc.tasks)}; targets: {doc.target_count}; measures: {doc.measure_count} "
-        f"(declared: {doc.declared_measures}条) — {'match' if doc.measure_count == doc.declared_measures else 'MISMATCH'}",
-        f"- responsible units: {len({m.unit.id for t in doc.tasks for m in t.units})}; "
-        f"lead assignments: {sum(len(t.leads) for t in doc.tasks)}; "
-        f"support assignments: {sum(len(t.supports) for t in doc.tasks)}",
+        f"- layout(s): {', '.join(doc.layouts)}",
+    ]
+    if doc.tasks:
+        lines.append(f"- key tasks: {len(doc.tasks)}; targets: {doc.target_count}; measures: {doc.measure_count} "
+                     f"(declared: {doc.declared_measures}条) — "
+                     f"{'match' if doc.measure_count == doc.declared_measures else 'MISMATCH'}")
+    if len(doc.items) != len(doc.tasks):
+        lines.append(f"- items: {len(doc.items)}; sections: {len(doc.sections)}; tables: {len(doc.tables)}")
+    unknown = [u for u in units.values() if not u.known]
+    lines += [
+        f"- responsible units: {len(units)}"
+        + (f" ({len(unknown)} in no gazetteer, {sum(u.collective for u in unknown)} of them collective)" if unknown
+           else "") + f"; lead assignments: {roles.count('lead')}; "
+        f"support assignments: {roles.count('support')}; jointly responsible: {roles.count('responsible')}",
+        f"- rules: {'; '.join(f'{r.written} (line {r.line})' for r in doc.rules) or 'none stated'}",
         f"- notes: {len(doc.notes)}",
         "",
         "| kind | count |",

@@ -11,10 +11,11 @@ from rdflib import Graph, Literal, URIRef
 
 from .citations import jurisdiction, number_slug
 from .normalize import chinese_ordinal
-from .records import Item, KeyTask, Period, PolicyDocument
+from .records import Item, Period, PolicyDocument, Section, WorkItem
 from .resources import resource
 from .units import CLASSIFICATIONS, Unit
-from .vocab import DCTERMS, DEFAULT_BASE, ELI, ORG, POL, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, TIME, VCARD, XSD
+from .vocab import (DCTERMS, DEFAULT_BASE, ELI, ORG, POL, PREFIXES, PROFILES, PROV, RDF, RDFS, SDO, SKOS, TIME, VCARD,
+                    XSD)
 
 ZH = "zh"
 
@@ -70,7 +71,14 @@ class Iris:
         return self.part("area", n)
 
     def unit(self, unit: Unit) -> URIRef:
-        return URIRef(f"{self.base}org/{unit.id}")
+        """A gazetteer's unit is one resource for every document; a unit no gazetteer knows is the document's."""
+        return URIRef(f"{self.base}org/{unit.id}") if unit.known else self.part("org", unit.id)
+
+    def key(self, key: tuple) -> URIRef:
+        """An item's or section's IRI from its key: ("part", 2, 3) → …/part/2/3, ("task", 7) → …/task/7."""
+        if key[0] == "closing":
+            return self.part("text", "closing")
+        return self.part(*key)
 
     def period(self, period: Period) -> URIRef:
         return URIRef(f"{self.base}period/{period.slug}")
@@ -91,8 +99,8 @@ def known_documents() -> dict[str, dict[str, str]]:
 def document_graph(doc: PolicyDocument, base: str = DEFAULT_BASE) -> Graph:
     """The RDF graph of one parsed document.
 
-    >>> from kg.parse import parse_document
-    >>> g = document_graph(parse_document("data/wenzhou-2023-82.txt"))
+    >>> from kg.readers import read_document
+    >>> g = document_graph(read_document("data/wenzhou-2023-82.txt"))
     >>> len(set(g.subjects(RDF.type, POL.KeyTask))), len(set(g.subjects(RDF.type, POL.Measure)))
     (32, 195)
     """
@@ -110,11 +118,24 @@ class _Mapper:
         self._known = known_documents()
         self._number_of = {c.title: c.number for c in doc.citations if c.title and c.number}
         self._title_of = {c.number: c.title for c in doc.citations if c.title and c.number}
+        self._goal_iris = self._goals()
         self.notice()
         self.main_text()
         self.task_list()
+        self.sections()
+        self.items()
         self.citations()
         self.indicators()
+
+    def _goals(self) -> list[URIRef]:
+        """Goal IRIs: …/text/goal/2025, or …/text/goal/2027-2 where a document states several for one year."""
+        years = [g.year for g in self.doc.goals]
+        out, seen = [], {}
+        for year in years:
+            seen[year] = seen.get(year, 0) + 1
+            suffix = str(year) if years.count(year) == 1 else f"{year}-{seen[year]}"
+            out.append(self.iris.part("text", "goal", suffix))
+        return out
 
     def zh(self, text: str) -> Literal:
         return Literal(text, lang=ZH)
@@ -135,15 +156,21 @@ class _Mapper:
     # -- the notice and its main text ----------------------------------------------------
     def notice(self) -> None:
         doc, node = self.doc, self.iris.doc
-        self.add((node, RDF.type, POL.Notice))
+        self.add((node, RDF.type, POL.PolicyDocument))
+        if doc.notice_title:
+            self.add((node, RDF.type, POL.Notice))
         self.add((node, RDF.type, ELI.LegalResource))
-        self.add((node, ELI.id_local, Literal(doc.doc_number)))
-        self.add((node, ELI.title, self.zh(doc.notice_title)))
-        self.label(node, doc.notice_title)
-        self.add((node, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
-        self.add((node, ELI.passed_by, self.unit(doc.issuer.unit)))
+        if doc.doc_number:
+            self.add((node, ELI.id_local, Literal(doc.doc_number)))
+        title = doc.notice_title or doc.title
+        self.add((node, ELI.title, self.zh(title)))
+        self.label(node, title)
+        if doc.date:
+            self.add((node, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
+        if doc.issuer:
+            self.add((node, ELI.passed_by, self.unit(doc.issuer.unit)))
         self.add((node, DCTERMS.source, Literal(f"{doc.name}.txt")))
-        self.lines(node, doc.doc_number_line)
+        self.lines(node, doc.doc_number_line or doc.title_line)
         if doc.notice_body:
             self.add((node, DCTERMS.description, self.zh(doc.notice_body)))
         for addressee in doc.addressees:
@@ -154,16 +181,24 @@ class _Mapper:
             self.add((node, POL.ccRecipient, self.zh(cc)))
         if doc.print_date:
             self.add((node, POL.printDate, Literal(doc.print_date.isoformat(), datatype=XSD.date)))
+        if doc.status:
+            self.add((node, POL.status, self.zh(doc.status)))
+        for layout in doc.layouts:
+            self.add((node, POL.layout, Literal(layout)))
+        for profile in doc.profiles:
+            self.add((node, DCTERMS.conformsTo, PROFILES[profile]))
 
     def main_text(self) -> None:
         doc, iris = self.doc, self.iris
         text = iris.part("text")
         self.add((text, RDF.type, POL.PolicyText))
         self.add((text, RDF.type, ELI.LegalResource))
-        self.add((text, ELI.title, self.zh(doc.title)))
-        self.label(text, doc.title)
-        self.add((text, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
-        self.lines(text, doc.title_line)
+        title = doc.title or doc.notice_title
+        self.add((text, ELI.title, self.zh(title)))
+        self.label(text, title)
+        if doc.date:
+            self.add((text, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
+        self.lines(text, doc.title_line or doc.doc_number_line or 1)
         if doc.preamble:
             self.add((text, DCTERMS.description, self.zh(doc.preamble)))
         self.part_of(text, iris.doc)
@@ -181,14 +216,27 @@ class _Mapper:
             self.label(node, "总体要求·原则", "General requirements: principle")
             self.add((node, POL.text, self.zh(doc.principle)))
             self.part_of(node, text)
-        for goal in doc.goals:
-            node = iris.part("text", "goal", goal.year)
+        for goal, node in zip(doc.goals, self._goal_iris):
             self.add((node, RDF.type, POL.OverallGoal))
             self.label(node, f"{goal.year}年总体目标", f"Overall goals for {goal.year}")
             self.add((node, POL.goalYear, Literal(str(goal.year), datatype=XSD.gYear)))
             self.add((node, POL.text, self.zh(goal.text)))
             self.lines(node, goal.line)
             self.part_of(node, text)
+        if doc.areas:
+            self.areas()
+        for guarantee in doc.guarantees:
+            node = iris.part("text", "guarantee", guarantee.number)
+            self.add((node, RDF.type, POL.OrganisationalGuarantee))
+            self.label(node, f"（{chinese_ordinal(guarantee.number)}）{guarantee.title}")
+            self.add((node, POL.number, Literal(guarantee.number)))
+            self.add((node, POL.text, self.zh(guarantee.text)))
+            self.lines(node, guarantee.line)
+            self.part_of(node, text)
+
+    def areas(self) -> None:
+        doc, iris = self.doc, self.iris
+        text = iris.part("text")
         scheme = iris.part("areas")
         self.add((scheme, RDF.type, SKOS.ConceptScheme))
         self.label(scheme, f"{doc.title}·总体任务", "Policy areas")
@@ -213,14 +261,6 @@ class _Mapper:
             self.add((para, POL.text, self.zh(area.text)))
             self.lines(para, area.line)
             self.part_of(para, text)
-        for guarantee in doc.guarantees:
-            node = iris.part("text", "guarantee", guarantee.number)
-            self.add((node, RDF.type, POL.OrganisationalGuarantee))
-            self.label(node, f"（{chinese_ordinal(guarantee.number)}）{guarantee.title}")
-            self.add((node, POL.number, Literal(guarantee.number)))
-            self.add((node, POL.text, self.zh(guarantee.text)))
-            self.lines(node, guarantee.line)
-            self.part_of(node, text)
 
     def level(self, node: URIRef, level: str | None) -> None:
         if level:
@@ -269,18 +309,26 @@ class _Mapper:
             self.part_of(part, higher)
             self.add((self.iris.task(n), ELI.ensures_implementation_of, part))
 
+    def citing_node(self, part: tuple) -> URIRef:
+        """The node of a part of the text that cites or promises something (see :class:`~kg.records.Citation`)."""
+        kind, *rest = part
+        iris = self.iris
+        if kind == "measure":
+            return iris.measure(*rest)
+        if kind == "target":
+            return iris.target(*rest)
+        if kind == "goal":
+            return self._goal_iris[rest[0]]
+        if kind in ("area", "guarantee"):
+            return iris.part("text", kind, *rest)
+        if kind in ("item", "section"):
+            return iris.key(tuple(rest))
+        return {"preamble": iris.part("text"), "principle": iris.part("text", "principle")}[kind]
+
     def citations(self) -> None:
-        doc, iris = self.doc, self.iris
-        parts = {("preamble",): iris.part("text"), ("principle",): iris.part("text", "principle")}
         counters: dict[URIRef, int] = {}
-        for c in doc.citations:
-            kind, *rest = c.part
-            if kind in ("measure", "target"):
-                node = (iris.measure if kind == "measure" else iris.target)(*rest)
-            elif kind in ("goal", "area", "guarantee"):
-                node = iris.part("text", kind, *rest)
-            else:
-                node = parts[c.part]
+        for c in self.doc.citations:
+            node = self.citing_node(c.part)
             cited = self.document(c.title, c.number)
             counters[node] = counters.get(node, 0) + 1
             citation = URIRef(f"{node}/citation/{counters[node]}")
@@ -296,8 +344,7 @@ class _Mapper:
     def indicators(self) -> None:
         counters: dict[URIRef, int] = {}
         for part, ind in self.doc.indicators:
-            kind, *rest = part
-            node = self.iris.target(*rest) if kind == "target" else self.iris.part("text", "goal", *rest)
+            node = self.citing_node(part)
             counters[node] = counters.get(node, 0) + 1
             indicator = URIRef(f"{node}/indicator/{counters[node]}")
             self.add((node, POL.hasIndicator, indicator))
@@ -323,44 +370,112 @@ class _Mapper:
     # -- the task list -------------------------------------------------------------------
     def task_list(self) -> None:
         doc, iris = self.doc, self.iris
+        if not doc.tasks or doc.tasks[0].key[0] != "task":
+            return
         node = iris.part("task-list")
         self.add((node, RDF.type, POL.TaskList))
         title = doc.task_list_title or doc.attachment_title
         self.add((node, ELI.title, self.zh(title)))
         self.label(node, title)
-        self.add((node, POL.declaredMeasureCount, Literal(doc.declared_measures)))
+        if doc.declared_measures:
+            self.add((node, POL.declaredMeasureCount, Literal(doc.declared_measures)))
         self.part_of(node, iris.part("text"))
         for task in doc.tasks:
-            self.task(task, node)
+            self.add((node, POL.hasKeyTask, iris.task(task.number)))
 
-    def task(self, task: KeyTask, task_list: URIRef) -> None:
-        iris, node = self.iris, self.iris.task(task.number)
-        self.add((node, RDF.type, POL.KeyTask))
+    # -- sections, tables and items ------------------------------------------------------
+    def parent(self, key: tuple | None) -> URIRef:
+        """The node a section or item is part of: its section, table or item, or else the policy text."""
+        if key is None:
+            return self.iris.part("text")
+        if key[0] == "table" and len(key) == 2:
+            return self.iris.part("table", key[1])
+        return self.iris.key(key)
+
+    def sections(self) -> None:
+        doc, iris = self.doc, self.iris
+        for table in doc.tables:
+            node = iris.part("table", table.number)
+            self.add((node, RDF.type, POL.TaskList))
+            self.add((node, ELI.title, self.zh(table.title)))
+            self.label(node, table.title)
+            self.add((node, POL.number, Literal(table.number)))
+            self.lines(node, table.line)
+            self.part_of(node, iris.part("text"))
+        for section in doc.sections:
+            node = iris.key(section.key)
+            self.add((node, RDF.type, POL.Section))
+            self.add((node, RDF.type, ELI.LegalResourceSubdivision))
+            self.label(node, section.title)
+            if section.path:
+                self.add((node, POL.numberPath, Literal("/".join(section.path))))
+            if isinstance(section.key[-1], int):
+                self.add((node, POL.number, Literal(section.key[-1])))
+            if section.text:
+                self.add((node, POL.text, self.zh(section.text)))
+            self.lines(node, section.line)
+            self.part_of(node, self.parent(self._section_parent(section)))
+
+    def _section_parent(self, section: Section) -> tuple | None:
+        key = section.key
+        if key[0] == "part" and len(key) > 2:
+            return key[:-1]
+        if key[0] == "table":
+            return ("table", key[1])
+        return None
+
+    def items(self) -> None:
+        for item in self.doc.items:
+            if item.key[0] == "task":
+                self.task(item, self.iris.part("task-list"))
+            else:
+                self.task(item, self.parent(item.part))
+
+    def task(self, task: WorkItem, whole: URIRef) -> None:
+        iris = self.iris
+        node = iris.key(task.key)
+        self.add((node, RDF.type, POL.KeyTask if task.kind == "key-task" else POL.Measure))
         self.add((node, RDF.type, PROV.Activity))
         self.add((node, POL.number, Literal(task.number)))
         self.label(node, task.title)
-        self.add((task_list, POL.hasKeyTask, node))
-        self.part_of(node, task_list)
-        self.add((node, POL.area, iris.area(task.area)))
+        if task.key[0] != "task":
+            self.add((node, POL.numberPath, Literal("/".join(task.path))))
+        if task.text:
+            self.add((node, POL.text, self.zh(task.text)))
+        self.part_of(node, whole)
+        if task.area is not None:
+            self.add((node, POL.area, iris.area(task.area)))
         self.lines(node, *task.lines)
+        zh = f"重点工作{task.number}" if task.key[0] == "task" else "/".join(task.path)
+        en = f"Key task {task.number}" if task.key[0] == "task" else f"Item {'/'.join(task.path)}"
         for item in task.targets:
-            self.item(node, iris.target(task.number, item.number), POL.Target, POL.hasTarget, item,
-                      f"重点工作{task.number}·目标{item.number}", f"Key task {task.number}, target {item.number}")
+            self.item(node, URIRef(f"{node}/target/{item.number}"), POL.Target, POL.hasTarget, item,
+                      f"{zh}·目标{item.number}", f"{en}, target {item.number}")
         for item in task.measures:
-            self.item(node, iris.measure(task.number, item.number), POL.Measure, POL.hasMeasure, item,
-                      f"重点工作{task.number}·举措{item.number}", f"Key task {task.number}, measure {item.number}")
-        self.add((node, POL.period, self.period(task.period)))
+            self.item(node, URIRef(f"{node}/measure/{item.number}"), POL.Measure, POL.hasMeasure, item,
+                      f"{zh}·举措{item.number}", f"{en}, measure {item.number}")
+        if task.period is not None:
+            self.add((node, POL.period, self.period(task.period)))
+        roles = {"lead": (POL.leadUnit, POL.LeadRole), "support": (POL.supportUnit, POL.SupportRole),
+                 "responsible": (POL.responsibleUnit, POL.ResponsibleRole)}
         for position, mention in enumerate(task.units, 1):
-            unit = self.unit(mention.unit)
-            role = POL.LeadRole if mention.lead else POL.SupportRole
-            self.add((node, POL.leadUnit if mention.lead else POL.supportUnit, unit))
-            association = iris.part("task", task.number, "responsibility", mention.unit.id)
+            unit = self.unit(mention.unit, mention.written)
+            prop, role = roles[mention.role]
+            self.add((node, prop, unit))
+            association = URIRef(f"{node}/responsibility/{mention.unit.id}")
             self.add((node, PROV.qualifiedAssociation, association))
             self.add((association, RDF.type, PROV.Association))
             self.add((association, PROV.agent, unit))
             self.add((association, PROV.hadRole, role))
             self.add((association, POL.position, Literal(position)))
-        self.add((node, POL.contact, self.contact(task)))
+        if task.contact is not None:
+            self.add((node, POL.contact, self.contact(task)))
+        if task.deadline is not None:
+            self.add((node, POL.deadline, self.zh(task.deadline.written)))
+            if task.deadline.date:
+                self.add((node, POL.dueDate, Literal(task.deadline.date.isoformat(), datatype=XSD.date)))
+        for related in task.related:
+            self.add((node, DCTERMS.relation, iris.key(related)))
 
     def item(self, task: URIRef, node: URIRef, cls: URIRef, prop: URIRef, item: Item, zh: str, en: str) -> None:
         self.add((node, RDF.type, cls))
@@ -391,22 +506,28 @@ class _Mapper:
             self.label(instant, f"{year}年", str(year))
         return node
 
-    def unit(self, unit: Unit) -> URIRef:
+    def unit(self, unit: Unit, written: str | None = None) -> URIRef:
         node = self.iris.unit(unit)
-        if unit.id in self._units:
+        if node in self._units:
             return node
-        self._units.add(unit.id)
+        self._units.add(node)
         self.add((node, RDF.type, ORG.Organization))
         self.add((node, RDF.type, PROV.Organization))
-        self.label(node, unit.name_zh, unit.name_en)
+        if unit.collective:
+            self.add((node, RDF.type, POL.CollectiveUnit))
+        self.label(node, unit.name_zh, unit.name_en or None)
         self.add((node, SKOS.prefLabel, self.zh(unit.name_zh)))
         for alias in unit.aliases:
             self.add((node, SKOS.altLabel, self.zh(alias)))
+        if not unit.known:
+            self.add((node, SKOS.altLabel, self.zh(unit.name_zh)))  # the name exactly as the document writes it
         self.add((node, DCTERMS.identifier, Literal(unit.id)))
-        self.add((node, ORG.classification, POL[CLASSIFICATIONS[unit.classification][0]]))
+        self.add((node, POL.inGazetteer, Literal(unit.known)))
+        if unit.classification:
+            self.add((node, ORG.classification, POL[CLASSIFICATIONS[unit.classification][0]]))
         return node
 
-    def contact(self, task: KeyTask) -> URIRef:
+    def contact(self, task: WorkItem) -> URIRef:
         key = (task.contact.name, task.contact.phone)
         node = self._contacts.get(key)
         if node is None:

@@ -1,4 +1,10 @@
-"""Typed records the parser produces: plain data, no RDF."""
+"""Typed records the readers produce: plain data, no RDF.
+
+One model for every layout: a :class:`PolicyDocument` holds its front matter, its outline
+(:class:`Section`), and its :class:`WorkItem` s — the numbered pieces of work that carry
+responsibility, each with its units and their roles. Where a document has a full task list
+(Wenzhou's: areas, targets, periods, contacts) its items carry those too.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .indicators import Indicator
-from .units import UnitMention
+from .units import Unit, UnitMention
 
 
 @dataclass(frozen=True)
@@ -89,24 +95,85 @@ class Goal:
 
 
 @dataclass(frozen=True)
-class KeyTask:
+class Deadline:
+    """A deadline as written (``2026 年 8 月底前``, ``2027年底``, ``持续推进``), with its date or year where it has one."""
+
+    written: str
+    date: dt.date | None = None  # the last day it allows: 2026年8月底前 -> 2026-08-31
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of the outline (``一、``, ``（一）``, ``1.``, ``（1）``) that is not itself an item."""
+
+    key: tuple[int, ...]  # the numbers from the top: 三/（一） -> (3, 1)
+    path: tuple[str, ...]  # the labels as written: ("三", "（一）")
+    title: str  # its heading phrase, or its first characters
+    text: str  # its own text as written (not its children's)
+    line: int
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A numbered piece of work that carries responsibility: a measure, or a key task grouping measures.
+
+    *key* places it and names its IRI: ``("task", 7)`` for a key task of a task list, ``("part", 2, 3)``
+    for an outline item (二/（三）), ``("table", 1, "row", 7)`` for row 7 of the document's first table.
+    """
+
+    key: tuple
+    path: tuple[str, ...]  # number path as written: ("二", "（三）"), ("表", "7"), ("7",)
     number: int
-    title: str
-    area: int
-    targets: tuple[Item, ...]
-    measures: tuple[Item, ...]
-    period: Period
+    kind: str  # "key-task" or "measure"
+    title: str  # its heading phrase (rdfs:label)
+    text: str  # as written ("" where the item is only a title and its measures)
     units: tuple[UnitMention, ...]
-    contact: Contact
     lines: tuple[int, ...]
+    part: tuple | None = None  # the key of the Section (or table) it belongs to
+    deadline: Deadline | None = None
+    related: tuple[tuple, ...] = ()  # keys of the items it corresponds to (a table's 对应任务 column)
+    # the task-list profile: present where the document's task list has these columns
+    area: int | None = None
+    targets: tuple[Item, ...] = ()
+    measures: tuple[Item, ...] = ()
+    period: Period | None = None
+    contact: Contact | None = None
 
     @property
     def leads(self) -> tuple[UnitMention, ...]:
-        return tuple(m for m in self.units if m.lead)
+        return tuple(m for m in self.units if m.role == "lead")
 
     @property
     def supports(self) -> tuple[UnitMention, ...]:
-        return tuple(m for m in self.units if not m.lead)
+        return tuple(m for m in self.units if m.role == "support")
+
+    @property
+    def responsible(self) -> tuple[UnitMention, ...]:
+        return tuple(m for m in self.units if m.role == "responsible")
+
+
+KeyTask = WorkItem  # the key tasks of a task list are work items of kind "key-task"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A task table of the document (other than a full task list): where it is and what it is called."""
+
+    number: int  # 1 for the document's first table
+    title: str
+    line: int
+    form: str  # tsv, markdown or html
+    columns: tuple[str, ...]  # the header as written
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A document-level rule that decides roles, e.g. 列第一位者为牵头单位，下同 (first-listed unit is lead)."""
+
+    kind: str  # first-listed-lead
+    written: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -135,7 +202,7 @@ class Citation:
 
 @dataclass
 class PolicyDocument:
-    """Everything parsed from one source file."""
+    """Everything read from one source file."""
 
     source: str
     name: str  # file name without extension, e.g. wenzhou-2023-82
@@ -149,6 +216,7 @@ class PolicyDocument:
     date: dt.date | None = None
     release_statement: str = ""
     title: str = ""  # the main text's title
+    status: str = ""  # a draft's status as written: 送审稿, 征求意见稿
     title_line: int = 0
     preamble: str = ""
     preamble_line: int = 0
@@ -162,7 +230,12 @@ class PolicyDocument:
     attachment_title: str = ""
     task_list_title: str = ""
     declared_measures: int = 0
-    tasks: tuple[KeyTask, ...] = ()
+    items: tuple[WorkItem, ...] = ()  # every item, in document order (a task list's key tasks included)
+    sections: tuple[Section, ...] = ()
+    tables: tuple[Table, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    layouts: tuple[str, ...] = ()  # the readers that found items, in registry order
+    profiles: tuple[str, ...] = ()  # shape profiles the document meets beyond the core (task-list)
     cc: tuple[str, ...] = ()
     printed_by: str = ""
     print_date: dt.date | None = None
@@ -170,6 +243,20 @@ class PolicyDocument:
     citations: tuple[Citation, ...] = ()
     indicators: tuple[tuple[tuple, Indicator], ...] = ()  # (("target", task, n) or ("goal", year), indicator)
     notes: list[Note] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> tuple[WorkItem, ...]:
+        """The key tasks of the task list (Wenzhou's layout); empty for documents without one."""
+        return tuple(i for i in self.items if i.kind == "key-task")
+
+    @property
+    def units(self) -> dict[str, "Unit"]:
+        """Every unit named by an item, by id, in order of first mention."""
+        out: dict = {}
+        for item in self.items:
+            for m in item.units:
+                out.setdefault(m.unit.id, m.unit)
+        return out
 
     @property
     def measure_count(self) -> int:

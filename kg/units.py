@@ -31,25 +31,34 @@ CLASSIFICATIONS = {
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+ROLES = ("lead", "support", "responsible")  # responsible: jointly responsible, no lead stated or decided
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One organisation of the gazetteer."""
+    """One organisation: from a gazetteer, or (``known=False``) named by a document that no gazetteer knows."""
 
     id: str
     name_zh: str
     name_en: str
     aliases: tuple[str, ...]
     classification: str
+    known: bool = True  # False: labelled as written, its IRI under the document that names it
+    collective: bool = False  # a set of units named as one: 各省级人民政府, 有关部门
 
 
 @dataclass(frozen=True)
 class UnitMention:
-    """A unit as one cell mentions it."""
+    """A unit as one item mentions it, with its role."""
 
     unit: Unit
-    lead: bool
+    role: str  # one of ROLES
     written: str  # the source's text for the name, as written (spaces included, '*' and alias apart)
     alias: str | None = None  # a bracketed alias written after the name
+
+    @property
+    def lead(self) -> bool:
+        return self.role == "lead"
 
 
 class Gazetteer:
@@ -125,8 +134,12 @@ class Gazetteer:
     def _max_len(self) -> int:
         return max(len(k) for k in self._by_key)
 
-    def segment(self, cell: str, path: str | Path, line: int) -> list[UnitMention]:
-        """Read a units cell into mentions; an unknown name is an :class:`InputError`."""
+    def segment(self, cell: str, path: str | Path, line: int, unknown=None) -> list[UnitMention]:
+        """Read a units cell into mentions (``*`` before each lead).
+
+        A name the gazetteer does not know is an :class:`InputError`, unless *unknown* is given: a function
+        from the text between known names (as written) to the units it names, which are then mentioned.
+        """
         raw = strip_markup(cell)
         # compact text (no whitespace, full-width brackets) and each character's index in raw
         chars, index = [], []
@@ -136,7 +149,7 @@ class Gazetteer:
                 index.append(i)
         text = "".join(chars)
         n = len(text)
-        # best[i] = fewest mentions covering text[:i]; back[i] = (start, unit, lead, alias)
+        # best[i] = lowest cost of mentions covering text[:i]; back[i] = (start, name start, end, unit, lead, alias)
         best: list[int | None] = [None] * (n + 1)
         back: list[tuple | None] = [None] * (n + 1)
         best[0] = 0
@@ -155,18 +168,28 @@ class Gazetteer:
                     if best[end] is None or best[i] + 1 < best[end]:
                         best[end] = best[i] + 1
                         back[end] = (i, j, k, unit, lead, alias)
+            if unknown is not None and j < n:  # an unknown name runs to where a known one (or '*') starts
+                stop = next((s for s in range(j + 1, n) if self._starts_name(text, s)), n)
+                cost = best[i] + 100 * (stop - j)  # per character: as little text as possible is unknown
+                if best[stop] is None or cost < best[stop]:
+                    best[stop] = cost
+                    back[stop] = (i, j, stop, None, lead, None)
         if best[n] is None or n == 0:
             reach = max(i for i in range(n + 1) if best[i] is not None)
             stop = next((s for s in range(reach + 1, n) if self._starts_name(text, s)), n)
-            unknown = text[reach:stop].lstrip("*") or text
-            raise InputError(f"unknown responsible unit {unknown!r} in {' '.join(raw.split())!r} "
+            name = text[reach:stop].lstrip("*") or text
+            raise InputError(f"unknown responsible unit {name!r} in {' '.join(raw.split())!r} "
                              f"(add it to the gazetteer {self.path or 'data/units.csv'})", path, line)
         mentions: list[UnitMention] = []
         end = n
         while end > 0:
             start, name_start, name_end, unit, lead, alias = back[end]
             written = raw[index[name_start]:index[name_end - 1] + 1]
-            mentions.append(UnitMention(unit, lead, written, alias))
+            role = "lead" if lead else "support"
+            if unit is None:
+                mentions += [UnitMention(u, role, w) for w, u in reversed(unknown(written))]
+            else:
+                mentions.append(UnitMention(unit, role, written, alias))
             end = start
         mentions.reverse()
         return mentions
@@ -186,3 +209,16 @@ class Gazetteer:
 
 def _key(name: str) -> str:
     return fullwidth_brackets("".join(name.split()))
+
+
+def unit_slug(name: str) -> str:
+    """A readable, stable ASCII identifier for a unit name no gazetteer knows: its pinyin, words joined by '-'.
+
+    >>> unit_slug("人力资源社会保障部"), unit_slug("省数据集团（筹）"), unit_slug("市“两个健康”办")
+    ('ren-li-zi-yuan-she-hui-bao-zhang-bu', 'sheng-shu-ju-ji-tuan-chou', 'shi-liang-ge-jian-kang-ban')
+    """
+    from pypinyin import lazy_pinyin  # imported late: only documents with units outside a gazetteer need it
+
+    words = lazy_pinyin(name, errors=lambda text: re.findall(r"[A-Za-z0-9]+", text))
+    slug = "-".join(w.lower() for w in words if re.fullmatch(r"[A-Za-z0-9]+", w))
+    return slug or "unit"

@@ -10,9 +10,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from .resources import resource
-from .vocab import POL, PREFIXES, RDF, RDFS
+from .vocab import POL, POLSH, PREFIXES, RDF, RDFS
 
 SHAPES = "shapes/policy-kg-shapes.ttl"
+# profiles a document may claim with dcterms:conformsTo, and the extra shapes each one adds to the core
+PROFILE_SHAPES = {POLSH.TaskListProfile: "shapes/task-list-profile.ttl"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,29 @@ def _shapes(path: str) -> Graph:
     return graph
 
 
-def load_shapes(path: str | Path | None = None) -> Graph:
-    """The project's SHACL shapes (parsed once per process)."""
-    return _shapes(str(path or resource(SHAPES)))
+def load_shapes(path: str | Path | None = None, profiles: tuple[URIRef, ...] = ()) -> Graph:
+    """The project's SHACL shapes (parsed once per process): the core, plus the shapes of each profile."""
+    if not profiles:
+        return _shapes(str(path or resource(SHAPES)))
+    return _combined(str(path or resource(SHAPES)), tuple(sorted(profiles)))
+
+
+@lru_cache(maxsize=4)
+def _combined(core: str, profiles: tuple[URIRef, ...]) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    for triple in _shapes(core):
+        graph.add(triple)
+    for profile in profiles:
+        for triple in _shapes(str(resource(PROFILE_SHAPES[profile]))):
+            graph.add(triple)
+    return graph
+
+
+def claimed_profiles(data: Graph) -> tuple[URIRef, ...]:
+    """The known profiles *data* claims (``dcterms:conformsTo``)."""
+    from rdflib.namespace import DCTERMS
+
+    return tuple(sorted({p for p in data.objects(None, DCTERMS.conformsTo) if p in PROFILE_SHAPES}))
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult:
@@ -74,7 +96,8 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult
     import pyshacl  # imported late: it is slow to import and not every command needs it
 
     # inplace: with no inference and no rules pyshacl does not change the graph, so copying it is wasted time
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes or load_shapes(), inference="none",
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes or load_shapes(profiles=claimed_profiles(data)),
+                                     inference="none",
                                      advanced=True, allow_warnings=True, inplace=True)
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):

@@ -22,6 +22,7 @@ class POL(DefinedNamespace):
     AreaParagraph: URIRef
     Citation: URIRef
     CitationKind: URIRef
+    CollectiveUnit: URIRef
     Comparator: URIRef
     ImplementationPeriod: URIRef
     Indicator: URIRef
@@ -32,9 +33,11 @@ class POL(DefinedNamespace):
     OrganisationalGuarantee: URIRef
     OverallGoal: URIRef
     PolicyArea: URIRef
+    PolicyDocument: URIRef
     PolicyText: URIRef
     Principle: URIRef
     ResponsibilityRole: URIRef
+    Section: URIRef
     Target: URIRef
     TaskList: URIRef
     UnitClassification: URIRef
@@ -48,7 +51,9 @@ class POL(DefinedNamespace):
     citingVerb: URIRef
     comparator: URIRef
     contact: URIRef
+    deadline: URIRef
     declaredMeasureCount: URIRef
+    dueDate: URIRef
     dueYear: URIRef
     goalYear: URIRef
     hasCitation: URIRef
@@ -56,11 +61,14 @@ class POL(DefinedNamespace):
     hasKeyTask: URIRef
     hasMeasure: URIRef
     hasTarget: URIRef
+    inGazetteer: URIRef
     isLongTerm: URIRef
     jurisdictionLevel: URIRef
+    layout: URIRef
     leadUnit: URIRef
     normalisedValue: URIRef
     number: URIRef
+    numberPath: URIRef
     period: URIRef
     phoneRedacted: URIRef
     position: URIRef
@@ -68,7 +76,9 @@ class POL(DefinedNamespace):
     privacyProfile: URIRef
     recurring: URIRef
     releaseStatement: URIRef
+    responsibleUnit: URIRef
     sourceLine: URIRef
+    status: URIRef
     supportUnit: URIRef
     text: URIRef
     unnumbered: URIRef
@@ -97,12 +107,16 @@ class POL(DefinedNamespace):
     MunicipalDepartment: URIRef
     PartyCommitteeDepartment: URIRef
     PublicInstitution: URIRef
+    ResponsibleRole: URIRef
     StateOwnedEnterprise: URIRef
     SupportRole: URIRef
     UnitClassifications: URIRef
 
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/policy-kg/ontology")
+POLSH = Namespace("https://w3id.org/policy-kg/shapes#")
+# shape profiles a document may meet beyond the core (dcterms:conformsTo), by the name the readers give them
+PROFILES = {"task-list": POLSH.TaskListProfile}
 DEFAULT_BASE = "https://w3id.org/policy-kg/id/"
 
 PREFIXES = {
@@ -121,5 +135,5 @@ PREFIXES = {
     "xsd": XSD,
 }
 
-__all__ = ["POL", "ELI", "DCAT", "PREFIXES", "ONTOLOGY_IRI", "DEFAULT_BASE", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS",
+__all__ = ["POL", "POLSH", "PROFILES", "ELI", "DCAT", "PREFIXES", "ONTOLOGY_IRI", "DEFAULT_BASE", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS",
            "SDO", "SKOS", "TIME", "VCARD", "XSD"]

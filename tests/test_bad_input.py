@@ -11,8 +11,8 @@ from kg.cli import main
 TABLE_ROW_91 = 90  # index of line 91 (key task 7)
 
 
-def run_build(path, out):
-    result = CliRunner().invoke(main, ["build", str(path), "--out", str(out)])
+def run_build(path, out, *options):
+    result = CliRunner().invoke(main, ["build", str(path), "--out", str(out), *options])
     return result
 
 
@@ -82,13 +82,30 @@ def test_row_missing_a_column(variant, tmp_path):
     check_error(run_build(variant(drop_period), out), out, ":91: table row has 7 columns, expected 8 (序号, 总体任务")
 
 
-def test_unknown_unit(variant, tmp_path):
+def test_unknown_unit_refused_with_strict_units(variant, tmp_path):
     out = tmp_path / "out"
 
     def rename(lines):
         lines[TABLE_ROW_91] = lines[TABLE_ROW_91].replace("市水利局", "市海洋局")
-    line = check_error(run_build(variant(rename), out), out, "wenzhou-2023-82.txt:91: unknown responsible unit '市海洋局'")
+    line = check_error(run_build(variant(rename), out, "--strict-units"), out,
+                       "wenzhou-2023-82.txt:91: unknown responsible unit '市海洋局'")
     assert "gazetteer" in line
+
+
+def test_unknown_unit_is_kept_as_written_by_default(variant, tmp_path):
+    """Open world: a unit no gazetteer knows builds, labelled as written, with a note naming its line."""
+    out = tmp_path / "out"
+
+    def rename(lines):
+        lines[TABLE_ROW_91] = lines[TABLE_ROW_91].replace("市水利局", "市海洋局")
+    result = run_build(variant(rename), out)
+    assert result.exit_code == 0, result.output
+    assert "43 units (1 in no gazetteer)" in result.stdout  # 市水利局 is named in other rows too
+    ttl = (out / "wenzhou-2023-82.ttl").read_text(encoding="utf-8")
+    assert '<https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/org/shi-hai-yang-ju>' in ttl
+    assert 'skos:altLabel "市海洋局"@zh' in ttl
+    report = (out / "wenzhou-2023-82.quality.md").read_text(encoding="utf-8")
+    assert "- line 91: unit '市海洋局' is in no gazetteer that applies to this document: kept as written" in report
 
 
 def test_declared_total_mismatch(variant, tmp_path):
@@ -159,7 +176,17 @@ def test_not_a_policy_document(tmp_path):
     out = tmp_path / "out"
     path = tmp_path / "notes.txt"
     path.write_text("hello\nworld\n", encoding="utf-8")
-    check_error(run_build(path, out), out, "notes.txt: no task list found")
+    line = check_error(run_build(path, out), out, "notes.txt: no item names a responsible unit")
+    assert "(layouts tried: task-list, task-table, brackets, unit-lines)" in line
+
+
+def test_document_whose_items_name_no_unit(tmp_path):
+    """A document of the genre's shape in which no item carries a responsible unit: one line, exit 2."""
+    out = tmp_path / "out"
+    path = tmp_path / "plan.txt"
+    path.write_text("某市工作方案\n\n一、总体要求\n\n（一）加强领导。各地要高度重视。\n\n（二）强化保障。加大投入。\n",
+                    encoding="utf-8")
+    check_error(run_build(path, out), out, "plan.txt: no item names a responsible unit")
 
 
 def test_one_bad_source_writes_nothing(variant, tmp_path):

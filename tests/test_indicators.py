@@ -31,7 +31,7 @@ def extracted(doc) -> Counter:
     for part, i in doc.indicators:
         if part[0] == "target" and part[1] == 1:
             continue  # outside the labelled scope (see the gold file's header)
-        name = f"goal.{part[1]}" if part[0] == "goal" else f"{part[1]}.{part[2]}"
+        name = f"goal.{doc.goals[part[1]].year}" if part[0] == "goal" else f"{part[1]}.{part[2]}"
         due = "recurring" if i.recurring else (str(i.due_year) if i.due_year else "")
         out[(name, i.value, i.unit, i.comparator, due)] += 1
     return out

@@ -196,7 +196,7 @@ def test_cli_query(ttl):
     assert "unit-tasks --param unit=…" in listing.stdout
     adhoc = runner.invoke(main, ["query", "--graph", str(ttl), "--format", "csv", "--sparql",
                                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
-    assert adhoc.stdout == "n\n6012\n"
+    assert adhoc.stdout == "n\n6058\n"
     bad = runner.invoke(main, ["query", "--graph", str(ttl), "--sparql", "SELECT ?x WHERE { ?x ?y }"])
     assert bad.exit_code == 2
     assert bad.stderr == ("policy-kg: error: --sparql:1:26: SPARQL syntax error: "

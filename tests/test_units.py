@@ -5,7 +5,7 @@ import csv
 import pytest
 
 from kg.errors import InputError
-from kg.units import CLASSIFICATIONS, Gazetteer
+from kg.units import CLASSIFICATIONS, Gazetteer, Unit
 from tests.conftest import ROOT, SOURCE
 
 
@@ -92,3 +92,17 @@ def test_gazetteer_file_is_valid_csv():
         rows = list(csv.reader(fh))
     assert rows[0] == ["id", "name_zh", "name_en", "aliases", "classification"]
     assert all(len(r) == 5 for r in rows)
+
+
+def test_segment_open_world_keeps_unknown_text_minimal(gaz):
+    """A name the gazetteer does not know, next to known ones, is read alone: its neighbours stay known."""
+    made = []
+
+    def unknown(raw):
+        made.append(raw)
+        return [(raw.strip(), Unit("x-" + str(len(made)), raw.strip(), "", (), "", known=False))]
+
+    mentions = gaz.segment("*市发展改革委 市交通运输局 市海洋局 市国资委", "f.txt", 1, unknown=unknown)
+    assert [(m.unit.name_zh, m.role) for m in mentions] == [
+        ("市发展改革委", "lead"), ("市交通运输局", "support"), ("市海洋局", "support"), ("市国资委", "support")]
+    assert made == ["市海洋局"]

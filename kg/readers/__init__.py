@@ -1,0 +1,258 @@
+"""Readers: source text → one document model, whatever the layout.
+
+``READERS`` is the one registry of layouts, in the order they are tried; each name maps to the module that
+reads it (imported when used). A document may mix layouts — a body with a bracket after each measure and an
+attached task table — so every reader whose ``detect`` is true reads the blocks it finds and leaves the rest
+to the readers after it, as Python-Markdown's block processors do. ``--layout`` names the only one to use.
+
+========== ================================ ===================================================================
+name       module                           reads
+========== ================================ ===================================================================
+task-list  ``kg.readers.task_list``         a full task list (Wenzhou's): areas, targets, measures, contacts
+task-table ``kg.readers.task_table``        tables found by their column names (TSV, Markdown, HTML)
+brackets   ``kg.readers.brackets``          a bracket after each item: （A、B负责） （责任单位：A）
+unit-lines ``kg.readers.unit_lines``        牵头单位：… lines after a task; 由A牵头
+========== ================================ ===================================================================
+
+A new layout is a module with ``NAME``, ``DESCRIPTION``, ``detect(ctx)`` and ``read(ctx)``
+(:mod:`kg.readers.base`) and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+from ..citations import find_citations
+from ..errors import InputError
+from ..indicators import find_indicators
+from ..normalize import spaces_removed, squeeze, strip_markup
+from ..records import Citation, Goal, PolicyDocument, ReferencedDocument, Rule, Section
+from ..units import Gazetteer, UnitMention
+from .base import Context, Source, read_lines
+from .frontmatter import read_front_matter
+from .outline import read_outline, title_of
+from .resolve import UnitResolver, gazetteer_applies
+from .text import read_text
+from .unitlist import find_rules
+
+__all__ = ["READERS", "read_document", "read_lines", "layouts", "reader"]
+
+READERS = {
+    "task-list": "kg.readers.task_list",
+    "task-table": "kg.readers.task_table",
+    "brackets": "kg.readers.brackets",
+    "unit-lines": "kg.readers.unit_lines",
+}
+
+_GOAL = re.compile(r"^(?:[^。，,]{0,12}[。：:])?(?:到|至)?(\d{4})年(?:底|末)?[，,]")
+_TITLE_REF = re.compile(r"《([^《》]+)》")
+
+
+def reader(name: str):
+    """The module that reads layout *name*."""
+    return importlib.import_module(READERS[name])
+
+
+def layouts() -> dict[str, str]:
+    """Layout name → one-line description, in registry order.
+
+    >>> list(layouts())
+    ['task-list', 'task-table', 'brackets', 'unit-lines']
+    """
+    return {name: reader(name).DESCRIPTION for name in READERS}
+
+
+def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: str | None = None,
+                  strict_units: bool = False) -> PolicyDocument:
+    """Read one source file into a :class:`~kg.records.PolicyDocument`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A UTF-8 text file: the document's text (a PDF or web page converted to text).
+    gazetteer : Gazetteer, optional
+        Known units (default: the shipped one, ``data/units.csv``), used for documents of its jurisdiction.
+    layout : str, optional
+        The one layout to read (a name of ``READERS``); by default every layout the document has.
+    strict_units : bool
+        Refuse names no gazetteer knows instead of keeping them as written.
+
+    Returns
+    -------
+    PolicyDocument
+
+    Raises
+    ------
+    InputError
+        Unreadable input, or a document in which no item names a responsible unit (with file and line).
+
+    Examples
+    --------
+    >>> doc = read_document("data/wenzhou-2023-82.txt")
+    >>> doc.doc_number, len(doc.tasks), doc.measure_count, doc.layouts
+    ('温政办〔2023〕82号', 32, 195, ('task-list',))
+    """
+    path = Path(path)
+    if layout is not None and layout not in READERS:
+        raise InputError(f"unknown layout {layout!r} (one of {', '.join(READERS)})")
+    source = Source(path, read_lines(path))
+    doc = PolicyDocument(source=str(path), name=path.stem)
+    doc.notes = source.notes
+    text = read_text(source.lines)
+    for line, artefact in text.artefacts:
+        source.note("not-modelled", line, f"crawler line {artefact[:40]!r}: not part of the document")
+    ctx = Context(source, doc, text, None, None)
+    ctx.front = read_front_matter(ctx, text.paragraphs)
+    gaz = gazetteer or Gazetteer.load()
+    applies = gazetteer_applies(gaz, doc, ctx.front.issuer)
+    ctx.units = UnitResolver(source, gaz if applies else None, strict_units)
+    if ctx.front.issuer:
+        doc.issuer = UnitMention(ctx.units.resolve(ctx.front.issuer, ctx.front.issuer_line), "lead", ctx.front.issuer)
+    ctx.outline = read_outline(ctx.front.body)
+    for line, written in find_rules(source.lines):
+        ctx.rules.append(Rule("first-listed-lead", written, line))
+        source.note("rule", line, f"first-listed unit is lead: stated at line {line} ({written})")
+    doc.rules = tuple(ctx.rules)
+    names = [layout] if layout else list(READERS)
+    found = []
+    for name in names:
+        module = reader(name)
+        if module.detect(ctx):
+            before = len(ctx.items)
+            module.read(ctx)
+            if len(ctx.items) > before or name == "task-list":
+                found.append(name)
+                source.note("layout", ctx.items[before].lines[0] if len(ctx.items) > before else 1,
+                            f"layout {name}: {len(ctx.items) - before} item(s)")
+    doc.layouts = tuple(found)
+    if not ctx.items:
+        tried = layout or ", ".join(READERS)
+        raise InputError(f"no item names a responsible unit (layouts tried: {tried}); a document of this kind "
+                         "assigns numbered tasks or measures to units", path)
+    doc.items = tuple(sorted(ctx.items, key=lambda i: i.lines[0]))  # document order, whichever layout read them
+    if not ctx.main_text_modelled:
+        _main_text(ctx)
+    _citations(doc)
+    _indicators(doc)
+    _note_spaces(source)
+    return doc
+
+
+def _main_text(ctx: Context) -> None:
+    """The preamble, goals and sections of a document whose main text no reader modelled itself."""
+    doc = ctx.doc
+    outline = ctx.outline
+    if outline.preamble:
+        first = outline.preamble[0]
+        doc.preamble = "\n".join(p.text for p in outline.preamble)
+        doc.preamble_line = first.line
+        doc.implements = tuple(ReferencedDocument(squeeze(t), p.line) for p in outline.preamble
+                               for t in _TITLE_REF.findall(p.text) if re.search("贯彻|落实|根据|按照|依据", p.text))
+    items = {i.key for i in doc.items}
+    extra: dict[tuple, list[tuple[int, str]]] = {}
+    for key, paras, path in ctx.leftover:
+        extra.setdefault(key, []).extend(paras)
+        for line, _ in paras:
+            ctx.note("layout", line, f"paragraph after item {'/'.join(path)}: kept as text of "
+                                     f"{'section ' + '/'.join(path[:-1]) if key else 'the main text'}")
+    sections = list(doc.sections)
+    goals: list[Goal] = []
+    for part in outline.walk():
+        if ("part", *part.key) in items:
+            continue
+        grouping = part.key in ctx.grouping
+        own = [] if grouping else [(p.line, part.first if k == 0 else p.text) for k, p in enumerate(part.paragraphs)]
+        own += extra.pop(("part", *part.key), [])
+        kept = []
+        for line, text in own:
+            goal = _GOAL.match(text)
+            if goal and "目标" in part.title:
+                goals.append(Goal(int(goal.group(1)), text, line))
+            else:
+                kept.append((line, text))
+        title = part.title
+        body = [t for line, t in kept if not (line == part.line and t == title)]
+        sections.append(Section(("part", *part.key), part.path, title or _first(part.first), "\n".join(body),
+                                part.line))
+    closing = extra.get(None, [])
+    if closing:
+        sections.append(Section(("closing",), (), "结语", "\n".join(t for _, t in closing), closing[0][0]))
+    doc.sections = tuple(sections)
+    doc.goals = tuple(goals)
+
+
+def _first(text: str, n: int = 20) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _citations(doc: PolicyDocument) -> None:
+    """Documents cited by the main text, the targets and the measures; the measures taken over in full."""
+    own = (doc.title,)
+    parts: list[tuple[tuple, str, int]] = [(("preamble",), doc.preamble, doc.preamble_line)]
+    if doc.principle:
+        parts.append((("principle",), doc.principle, doc.principle_line))
+    parts += [(("goal", k), g.text, g.line) for k, g in enumerate(doc.goals)]
+    parts += [(("area", a.number), a.text, a.line) for a in doc.areas]
+    parts += [(("guarantee", g.number), g.text, g.line) for g in doc.guarantees]
+    parts += [(("section", *s.key), s.text, s.line) for s in doc.sections if s.text]
+    for item in doc.items:
+        if item.kind == "key-task" and item.key[0] == "task":
+            parts += [(("target", item.number, i.number), i.text, i.line) for i in item.targets]
+            parts += [(("measure", item.number, i.number), i.text, i.line) for i in item.measures]
+        else:
+            parts.append((("item", *item.key), item.text, item.lines[-1]))
+    doc.citations = tuple(Citation(part, c.title, c.number, c.kind, c.verb, line)
+                          for part, text, line in parts if text for c in find_citations(text, own))
+    adopted = re.search(r"全面承接.*?(\d+)\s*条", doc.principle)
+    if adopted:
+        count = int(adopted.group(1))
+        if count == len(doc.tasks):
+            doc.adopted_measures = count
+        else:
+            doc.notes.append(_note("unusual", doc.principle_line,
+                                   f"the principle takes over {count} higher-level measures but the task list has "
+                                   f"{len(doc.tasks)} key tasks: key tasks not linked to them"))
+
+
+def _note(kind, line, message):
+    from ..records import Note
+
+    return Note(kind, line, message)
+
+
+_TARGET_SENTENCE = re.compile(r"(?:^|(?<=[。；;]))\s*((?:到|至)\s*(\d{4})\s*年[^。；;]*)")
+
+
+def target_sentences(text: str) -> list[tuple[str, int]]:
+    """The sentences of an item that state what is due by a year (到2027年，打造300个以上…), with the year.
+
+    >>> target_sentences("推进试点。到2027年，培育10个场景。加快推广。")
+    [('到2027年，培育10个场景', 2027)]
+    """
+    return [(m.group(1), int(m.group(2))) for m in _TARGET_SENTENCE.finditer(text)]
+
+
+def _indicators(doc: PolicyDocument) -> None:
+    """The measurable promises of the overall goals, every target, and an item's 到YYYY年… sentences."""
+    found = [(("goal", k), i) for k, g in enumerate(doc.goals) for i in find_indicators(g.text, g.year)]
+    for item in doc.items:
+        part = ("target", item.number) if item.key[0] == "task" else ("item", *item.key, "target")
+        found += [((*part, t.number), i) for t in item.targets for i in find_indicators(t.text)]
+        if item.key[0] != "task":
+            found += [(("item", *item.key), i) for sentence, year in target_sentences(item.text)
+                      for i in find_indicators(sentence, year)]
+    doc.indicators = tuple(found)
+
+
+def _note_spaces(source: Source) -> None:
+    for i, raw in enumerate(source.lines):
+        if raw.lstrip().startswith("|"):  # a Markdown table: the padding around each cell is not text
+            count = sum(spaces_removed(strip_markup(cell).strip()) for cell in raw.split("|"))
+            if count:
+                source.note("spaces", i + 1, f"{count} space(s) inside Chinese text removed")
+        elif "\t" in raw or raw.startswith("#") or raw.strip():
+            count = spaces_removed(strip_markup(raw))
+            if count:
+                source.note("spaces", i + 1, f"{count} space(s) inside Chinese text removed")
