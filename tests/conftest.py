@@ -58,3 +58,49 @@ def ttl(graph, tmp_path_factory) -> Path:
 
 
 MINI = ROOT / "tests" / "data" / "mini.ttl"
+
+
+# -- documents of the genre (other layouts) ----------------------------------------------------------
+LAYOUTS = ROOT / "tests" / "data" / "layouts"  # small cuts of genre documents, always here
+GENRE = ROOT.parent / "shared" / "sources" / "genre"  # the seven documents, beside the clone
+needs_genre = pytest.mark.skipif(not GENRE.is_dir(), reason="needs ../shared/sources/genre beside the clone (CI has it)")
+
+
+def _built(tmp_path_factory, source: Path, text: str) -> Path:
+    """Build *text* as the document named after *source* (as `policy-kg build` does: read, map, validate)."""
+    from kg.build import build
+
+    folder = tmp_path_factory.mktemp(source.stem)
+    copy = folder / source.name
+    copy.write_text(text, encoding="utf-8")
+    return build([copy], folder / "out")[0].turtle
+
+
+@pytest.fixture(scope="session")
+def genre_ttl(tmp_path_factory):
+    """genre_ttl(name) -> the Turtle of ../shared/sources/genre/<name>.txt (its provenance header stripped)."""
+    from kg.evaluate import strip_provenance
+
+    built: dict[str, Path] = {}
+
+    def make(name: str) -> Path:
+        if name not in built:
+            source = GENRE / f"{name}.txt"
+            built[name] = _built(tmp_path_factory, source, strip_provenance(source.read_text(encoding="utf-8")))
+        return built[name]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def layout_ttl(tmp_path_factory):
+    """layout_ttl(name) -> the Turtle of tests/data/layouts/<name>.txt (task-table, brackets, unit-lines)."""
+    built: dict[str, Path] = {}
+
+    def make(name: str) -> Path:
+        if name not in built:
+            source = LAYOUTS / f"{name}.txt"
+            built[name] = _built(tmp_path_factory, source, source.read_text(encoding="utf-8"))
+        return built[name]
+
+    return make

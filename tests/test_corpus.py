@@ -49,7 +49,7 @@ def test_reading_commands_accept_the_store(corpus, tmp_path):
     assert leads.exit_code == 0 and leads.stdout.splitlines()[1] == "市发展改革委,12"  # 6 in each document
     summary = runner.invoke(main, ["query", "unit-summary", "--param", "unit=市发改委", "--store", str(store),
                                    "--format", "csv"])
-    assert summary.stdout == "label,leadTasks,supportTasks\n市发展改革委,12,16\n"
+    assert summary.stdout == "label,leadTasks,supportTasks,responsibleTasks\n市发展改革委,12,16,0\n"
     answer = runner.invoke(main, ["analyze", "--store", str(store), "--unit", "市发改委"])
     assert answer.exit_code == 0 and "- leads 12 key task(s)" in answer.stdout
     views = runner.invoke(main, ["viz", "--store", str(store), "--out", str(tmp_path / "v"),
