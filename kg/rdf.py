@@ -163,8 +163,9 @@ class _Mapper:
         if doc.doc_number:
             self.add((node, ELI.id_local, Literal(doc.doc_number)))
         title = doc.notice_title or doc.title
-        self.add((node, ELI.title, self.zh(title)))
-        self.label(node, title)
+        if title:
+            self.add((node, ELI.title, self.zh(title)))
+        self.label(node, title or doc.label)
         if doc.date:
             self.add((node, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
         if doc.issuer:
@@ -194,8 +195,9 @@ class _Mapper:
         self.add((text, RDF.type, POL.PolicyText))
         self.add((text, RDF.type, ELI.LegalResource))
         title = doc.title or doc.notice_title
-        self.add((text, ELI.title, self.zh(title)))
-        self.label(text, title)
+        if title:
+            self.add((text, ELI.title, self.zh(title)))
+        self.label(text, title or doc.label)
         if doc.date:
             self.add((text, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
         self.lines(text, doc.title_line or doc.doc_number_line or 1)

@@ -216,6 +216,7 @@ class PolicyDocument:
     date: dt.date | None = None
     release_statement: str = ""
     title: str = ""  # the main text's title
+    label: str = ""  # what to call a document with no title found: its first line
     status: str = ""  # a draft's status as written: 送审稿, 征求意见稿
     title_line: int = 0
     preamble: str = ""

@@ -245,3 +245,76 @@ def test_eval_on_the_second_and_third_document_sets(folder, items, role_f1):
         total = total + s
     assert (total.gold_items, total.matched, total.found_items) == (items, items, items)
     assert (total.units.f1, total.leads.f1, round(total.roles.f1, 3)) == (1.0, 1.0, role_f1)
+
+
+# -- found by mutating the documents: each now reads into a conforming graph ------------------------------
+
+def build_text(tmp_path, text, name="doc.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    result = validate_graph(document_graph(doc))
+    assert result.conforms, result.report()
+    return doc
+
+
+def test_a_huge_colspan_is_cut_at_the_last_column(tmp_path):
+    html = ("<table>\n<tr><td>序号</td><td>改革举措</td><td>指导部门</td></tr>\n"
+            "<tr><td colspan='999999'>一、甲方面</td></tr>\n<tr><td>1</td><td>做事</td><td>科技部</td></tr>\n</table>")
+    doc = build_text(tmp_path, "某通知\n\n" + html)
+    assert [(i.path, i.units[0].written) for i in doc.items] == [(("表", "1"), "科技部")]
+    assert [s.title for s in doc.sections] == ["一、甲方面"]
+
+
+def test_a_unit_listed_twice_in_one_item_is_kept_once(tmp_path):
+    doc = build_text(tmp_path, "某方案\n\n一、任务\n\n1.做事。\n\n牵头单位:区发改局\n\n责任单位:各街道、各街道\n")
+    assert [(m.written, m.role) for m in doc.items[0].units] == [("区发改局", "lead"), ("各街道", "support")]
+    assert any("各街道 is listed again (support after support): the first mention is kept" in n.message
+               for n in doc.notes)
+
+
+def test_a_document_with_no_title_is_labelled_by_its_first_line(tmp_path):
+    doc = build_text(tmp_path, "为做好工作，制定本方案。\n\n一、任务\n\n（一）做事。（A局负责）\n")
+    assert (doc.title, doc.label) == ("", "为做好工作，制定本方案。")
+    assert any(n.message.startswith("no title found") for n in doc.notes)
+
+
+def test_a_repeated_outline_number_gets_its_own_iri(tmp_path):
+    doc = build_text(tmp_path, "某方案\n\n一、甲\n\n（一）做事。（A局负责）\n\n一、乙\n\n（一）再做。（B局负责）\n")
+    assert [i.key for i in doc.items] == [("part", 1, 1), ("part", "1-2", 1)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(3))
+def test_mutated_fixtures_build_or_fail_with_one_clear_error(tmp_path, seed):
+    """Cut, duplicate, move and insert lines: every run ends in a conforming graph or an InputError."""
+    import random
+
+    from kg.errors import InputError
+
+    rng = random.Random(seed)
+    inserts = ["<table>", "| a | b |", "|---|", "\t\t\t", "（", "牵头单位：", "一、", "（一）", "附件", "〔",
+               "<tr><td colspan='999999'>x</td></tr>", "序号\t任务名称\t责任单位"]
+    for k in range(12):
+        source = rng.choice(list(FIXTURES.values()))
+        lines = source.read_text(encoding="utf-8").split("\n")
+        i = rng.randrange(len(lines))
+        op = k % 4
+        if op == 0:
+            lines = lines[:i + 1]
+        elif op == 1:
+            lines.insert(i, lines[i])
+        elif op == 2:
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            lines.insert(i, rng.choice(inserts))
+        path = tmp_path / f"m{k}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            doc = read_document(path)
+        except InputError as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+            continue
+        result = validate_graph(document_graph(doc))
+        assert result.conforms, (source.name, op, result.report())

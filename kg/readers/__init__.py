@@ -111,6 +111,9 @@ def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: 
     if ctx.front.issuer:
         doc.issuer = UnitMention(ctx.units.resolve(ctx.front.issuer, ctx.front.issuer_line), "lead", ctx.front.issuer)
     ctx.outline = read_outline(ctx.front.body)
+    for part in ctx.outline.repeated:
+        source.note("unusual", part.line, f"{'/'.join(part.path)} is numbered like a part before it: kept as its "
+                                          f"occurrence {part.occurrence} (…/part/{'/'.join(map(str, part.key))})")
     for line, written in find_rules(source.lines):
         ctx.rules.append(Rule("first-listed-lead", written, line))
         source.note("rule", line, f"first-listed unit is lead: stated at line {line} ({written})")
@@ -131,7 +134,12 @@ def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: 
         tried = layout or ", ".join(READERS)
         raise InputError(f"no item names a responsible unit (layouts tried: {tried}); a document of this kind "
                          "assigns numbered tasks or measures to units", path)
-    doc.items = tuple(sorted(ctx.items, key=lambda i: i.lines[0]))  # document order, whichever layout read them
+    doc.items = tuple(sorted((_distinct_units(ctx, i) for i in ctx.items), key=lambda i: i.lines[0]))
+    if not (doc.title or doc.notice_title):
+        first = next((p for p in text.paragraphs if not re.match(r"^附(?:件)?\s*\d*\s*[：:]?$", p.text)), None)
+        doc.label = _first(first.text, 40) if first else path.stem
+        source.note("unusual", first.line if first else 1, f"no title found: the document is labelled "
+                                                           f"{doc.label!r} (its first line)")
     if not ctx.main_text_modelled:
         _main_text(ctx)
     _citations(doc)
@@ -181,6 +189,22 @@ def _main_text(ctx: Context) -> None:
         sections.append(Section(("closing",), (), "结语", "\n".join(t for _, t in closing), closing[0][0]))
     doc.sections = tuple(sections)
     doc.goals = tuple(goals)
+
+
+def _distinct_units(ctx: Context, item):
+    """An item names each unit once: a unit listed again (in the same or another role) keeps its first mention."""
+    from dataclasses import replace
+
+    seen: dict[str, str] = {}
+    kept = []
+    for m in item.units:
+        if m.unit.id in seen:
+            ctx.note("unusual", item.lines[-1], f"{'/'.join(item.path)}: {m.written} is listed again "
+                                                f"({m.role} after {seen[m.unit.id]}): the first mention is kept")
+            continue
+        seen[m.unit.id] = m.role
+        kept.append(m)
+    return item if len(kept) == len(item.units) else replace(item, units=tuple(kept))
 
 
 def _first(text: str, n: int = 20) -> str:

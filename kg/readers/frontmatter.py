@@ -57,6 +57,12 @@ def _signature_at(paras: list[Paragraph], i: int) -> bool:
             and DATE.match(paras[i + 1].text) is not None and not paras[i].text.startswith(("附", "（", "(")))
 
 
+def _numbered(text: str) -> bool:
+    from .outline import number_label
+
+    return number_label(text) is not None
+
+
 def _continues_title(paras: list[Paragraph], i: int) -> bool:
     """Is short paragraph *i* the rest of the title above it (not a heading or the first line of the text)?"""
     from .outline import number_label
@@ -107,7 +113,7 @@ def read_front_matter(ctx: Context, paras: list[Paragraph]) -> FrontMatter:
         elif _STATUS.match(text) and title_parts and not doc.status:
             doc.status = _STATUS.match(text).group(1)
         elif (_short(p) and not doc.addressees and not (title_parts and doc.doc_number and not p.heading)
-              and (p.heading or not title_parts or title_parts[-1].line >= p.line - 2)):
+              and (p.heading or not title_parts or title_parts[-1].line >= p.line - 2) and not _numbered(text)):
             title_parts.append(p)
         elif (text.endswith(("：", ":")) and (title_parts or doc.doc_number or i == 0) and not doc.addressees
               and len(text) <= 120):

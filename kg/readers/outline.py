@@ -44,12 +44,14 @@ class Part:
     paragraphs: list[Paragraph] = field(default_factory=list)  # the first one included
     children: list["Part"] = field(default_factory=list)
     parent: "Part | None" = None
+    occurrence: int = 1  # 2 for the second part numbered the same under one parent (a numbering slip)
 
     @property
-    def key(self) -> tuple[int, ...]:
+    def key(self) -> tuple:
+        """The numbers from the top, (2, 3) for 二/（三）; a repeated number is told apart: (5, "5-2")."""
         out, part = [], self
         while part is not None:
-            out.append(part.number)
+            out.append(part.number if part.occurrence == 1 else f"{part.number}-{part.occurrence}")
             part = part.parent
         return tuple(reversed(out))
 
@@ -77,6 +79,7 @@ class Outline:
 
     parts: list[Part]
     preamble: list[Paragraph]
+    repeated: list[Part] = field(default_factory=list)  # parts numbered like an earlier sibling
 
     def walk(self):
         for part in self.parts:
@@ -148,6 +151,7 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
     """
     parts: list[Part] = []
     preamble: list[Paragraph] = []
+    repeated: list[Part] = []
     stack: list[Part] = []
     last_arabic = None
     for para in paragraphs:
@@ -159,9 +163,13 @@ def read_outline(paragraphs: list[Paragraph]) -> Outline:
         while stack and stack[-1].rank >= rank:
             stack.pop()
         parent = stack[-1] if stack else None
-        part = Part(style, rank, number, label, para.line, rest, [para], parent=parent)
+        siblings = parent.children if parent else parts
+        same = [p for p in siblings if p.number == number]  # of any style: their IRIs would be one
+        part = Part(style, rank, number, label, para.line, rest, [para], parent=parent, occurrence=len(same) + 1)
+        if same:
+            repeated.append(part)
         if style == "arabic":
             last_arabic = number
         (parent.children if parent else parts).append(part)
         stack.append(part)
-    return Outline(parts, preamble)
+    return Outline(parts, preamble, repeated)

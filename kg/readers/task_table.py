@@ -80,7 +80,7 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
     group_key: tuple | None = None
     group_count = 0
     inherited: list[int] = []
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, ...]] = {}
     for k, row in enumerate(table.rows, 1):
         cells = row.cells
         def cell(field: str) -> str:
@@ -103,10 +103,17 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
         if len(cells) != len(table.header):
             ctx.note("unusual", row.line, f"table row has {len(cells)} cells, the header {len(table.header)}")
         written = cell("number")
-        num = int(written) if written.isdigit() else k
-        if written in seen:
-            raise ctx.error(f"task table {caption!r}: row number {written} appears twice", row.line)
-        seen.add(written)
+        if written and written in seen:
+            if seen[written] == cells:  # a row repeated after a page break
+                ctx.note("repeated-row", row.line, f"task table {caption!r}: row {written} repeated: the copy is "
+                                                   "left out")
+                continue
+            raise ctx.error(f"task table {caption!r}: row number {written} appears twice, with different cells",
+                            row.line)
+        seen[written] = cells
+        # a row is named by its number (…/row/7), or where it has none by its source line (…/line/31)
+        num, key = (int(written), ("table", number, "row", int(written))) if written.isdigit() and int(written) else (
+            k, ("table", number, "line", row.line))
         rule = ctx.rule_at(row.line) is not None
         named = []
         for field in _UNIT_FIELDS:
@@ -136,7 +143,7 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
             deadline = deadline or parse_deadline(cell("period"))
         contact = parse_contact(cell("contact"), row.line) if cell("contact") else None
         ctx.items.append(WorkItem(
-            ("table", number, "row", num), (label, written or str(k)), num,
+            key, (label, written or str(k)), num,
             "key-task" if measures else "measure", title or _first(text), text if text != title or not title else title,
             units, (row.line,), part=group_key or ("table", number), deadline=deadline, related=related,
             targets=targets, measures=measures, period=period, contact=contact))

@@ -200,9 +200,10 @@ class _HTMLTable(HTMLParser):
             self._cell.append(data)
 
 
-def _int(value: str | None) -> int:
+def _int(value: str | None, limit: int = 1000) -> int:
+    """A span as HTML reads it: 1 unless a positive number, at most *limit* (HTML caps colspan at 1000)."""
     try:
-        return max(1, int(value or 1))
+        return min(limit, max(1, int(value or 1)))
     except ValueError:
         return 1
 
@@ -211,14 +212,15 @@ def _html_table(lines: list[str], start: int, end: int, number: int) -> RawTable
     parser = _HTMLTable()
     parser.feed("\n".join(lines[start:end + 1]))
     parser.close()
-    width = max((sum(c for _, c, _ in cells) for _, cells in parser.rows), default=0)
+    # the header row sets the width; a span past the last column is cut there (colspan="999999" is one row)
+    width = sum(c for _, c, _ in parser.rows[0][1]) if parser.rows else 0
     pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill) from rowspan
     grid: list[tuple[int, tuple[str, ...], bool]] = []
     notes: list[tuple[int, str]] = []
     for offset, cells in parser.rows:
         line = start + offset
         row: list[str] = []
-        group = len(cells) == 1 and cells[0][1] >= width > 1
+        group = len(cells) == 1 and cells[0][1] >= width > 1 and not pending
         queue = list(cells)
         col = 0
         while queue or col in pending:
@@ -231,6 +233,8 @@ def _html_table(lines: list[str], start: int, end: int, number: int) -> RawTable
                 col += 1
                 continue
             text, colspan, rowspan = queue.pop(0)
+            colspan = max(1, min(colspan, width - col)) if width else colspan
+            rowspan = min(rowspan, len(parser.rows))
             for k in range(colspan):
                 row.append(text)
                 if rowspan > 1:
