@@ -1,7 +1,10 @@
 """The responsibility network, analysed with networkx.
 
 Everything here reads RDF through SPARQL (the query contract of the ontology), never parser
-records, so it works on any graph that conforms to the policy-kg ontology.
+records, so it works on any graph that conforms to the policy-kg ontology. An item is whatever
+carries responsibility (the subjects of pol:leadUnit, pol:supportUnit and pol:responsibleUnit):
+Wenzhou's key tasks, or the measures and table rows of other documents; a unit leads it, supports
+it, or is jointly responsible for it where the document names no lead.
 
 The functions are pure: they take graphs and return numbers, in the style of networkx.
 """
@@ -23,17 +26,24 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX org: <http://www.w3.org/ns/org#>
 """
 
+# the items: subjects of the three responsibility properties, whatever their class
+ITEM = "{ SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?anyUnit } }"
+
 TASKS = _PREFIXES + """
-SELECT ?t ?number ?label ?areaNumber ?area ?period ?measures ?targets WHERE {
+SELECT ?t ?number ?path ?label ?keyTask ?line ?deadline ?areaNumber ?area ?period ?measures ?targets WHERE {
   {
-    SELECT ?t (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?g) AS ?targets) WHERE {
-      ?t a pol:KeyTask .
+    SELECT ?t (MIN(?l) AS ?line) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?g) AS ?targets) WHERE {
+      """ + ITEM + """
+      ?t pol:sourceLine ?l .
       OPTIONAL { ?t pol:hasMeasure ?m }
       OPTIONAL { ?t pol:hasTarget ?g }
-    } GROUP BY ?t
+    } GROUP BY ?t HAVING (COUNT(?l) > 0)
   }
   ?t pol:number ?number ; rdfs:label ?label .
   FILTER (lang(?label) = "zh")
+  BIND (EXISTS { ?t a pol:KeyTask } AS ?keyTask)
+  OPTIONAL { ?t pol:numberPath ?path }
+  OPTIONAL { ?t pol:deadline ?deadline }
   OPTIONAL { ?t pol:area ?a . ?a skos:prefLabel ?area . OPTIONAL { ?a pol:number ?areaNumber } }
   OPTIONAL {
     SELECT DISTINCT ?t ?period WHERE { ?t pol:period ?p . ?p rdfs:label ?period . FILTER (lang(?period) = "zh") }
@@ -41,10 +51,11 @@ SELECT ?t ?number ?label ?areaNumber ?area ?period ?measures ?targets WHERE {
 }
 """
 
+ROLES = ("lead", "support", "responsible")
 RESPONSIBILITIES = _PREFIXES + """
 SELECT ?t ?u ?role WHERE {
-  ?t a pol:KeyTask .
   { ?t pol:leadUnit ?u . BIND ("lead" AS ?role) } UNION { ?t pol:supportUnit ?u . BIND ("support" AS ?role) }
+  UNION { ?t pol:responsibleUnit ?u . BIND ("responsible" AS ?role) }
 }
 """
 
@@ -61,11 +72,13 @@ SELECT DISTINCT ?u ?key ?value WHERE {
 
 
 def responsibility_network(engine: Engine) -> nx.Graph:
-    """The bipartite unit–task graph of a dataset.
+    """The bipartite unit–item graph of a dataset.
 
-    Nodes are IRIs; task nodes have ``kind="task"``, ``number``, ``label``, ``area``, ``period``,
-    ``measures``, ``targets``; unit nodes have ``kind="unit"``, ``label`` (zh), ``label_en``,
-    ``classification``, ``aliases``. Edges carry ``role`` (``lead`` or ``support``).
+    Nodes are IRIs; item nodes have ``kind="task"``, ``number``, ``path`` (the number path as written,
+    e.g. 二/（三）), ``label``, ``key_task`` (a pol:KeyTask), ``line`` (first source line), ``deadline``,
+    ``area``, ``period``, ``measures``, ``targets`` ("" or 0 where the item has none); unit nodes have
+    ``kind="unit"``, ``label`` (zh), ``label_en``, ``classification``, ``aliases``. Edges carry ``role``
+    (``lead``, ``support`` or ``responsible``).
 
     >>> from kg.query import open_engine
     >>> B = responsibility_network(open_engine(["tests/data/mini.ttl"]))
@@ -77,7 +90,9 @@ def responsibility_network(engine: Engine) -> nx.Graph:
     graph = nx.Graph()
     tasks = engine.select(TASKS, source="responsibility network: tasks")
     for row in sorted(tasks.records(), key=lambda r: (r["t"])):
-        graph.add_node(row["t"], kind="task", number=int(row["number"]), label=row["label"],
+        number = int(row["number"])
+        graph.add_node(row["t"], kind="task", number=number, path=row["path"] or "", label=row["label"],
+                       key_task=row["keyTask"] == "true", line=int(row["line"]), deadline=row["deadline"] or "",
                        area=row["area"] or "", area_number=int(row["areaNumber"]) if row["areaNumber"] else 0,
                        period=row["period"] or "", measures=int(row["measures"]), targets=int(row["targets"]))
     units = unit_attributes(engine)
@@ -97,9 +112,17 @@ def units_of(B: nx.Graph) -> list[str]:
 
 
 def tasks_of(B: nx.Graph) -> list[str]:
-    """Task nodes, by number then IRI."""
-    return sorted((n for n, d in B.nodes(data=True) if d["kind"] == "task"),
-                  key=lambda n: (B.nodes[n]["number"], n))
+    """Item nodes in document order: by first source line, number, then IRI."""
+    return sorted((n for n, d in B.nodes(data=True) if d["kind"] == "task"), key=lambda n: _order(B.nodes[n], n))
+
+
+def ref(d: dict) -> str | int:
+    """How an item is referred to: its number path as written (二/（三）), else its number (Wenzhou's key tasks)."""
+    return d.get("path") or d["number"]
+
+
+def _order(d: dict, iri: str) -> tuple:
+    return d.get("line", 0), d["number"], iri
 
 
 def unit_projection(B: nx.Graph) -> nx.Graph:
@@ -171,8 +194,8 @@ class Analysis:
     pairs: list[dict] = field(default_factory=list)
     communities: list[list[str]] = field(default_factory=list)
     multi_lead_tasks: list[dict] = field(default_factory=list)
-    totals: dict = field(default_factory=dict)  # key_tasks, lead_assignments, support_assignments
-    unit_areas: dict = field(default_factory=dict)  # (unit IRI, area) -> [key tasks involved, led]
+    totals: dict = field(default_factory=dict)  # items, key_tasks, lead/support/responsible_assignments
+    unit_areas: dict = field(default_factory=dict)  # (unit IRI, policy area) -> [items involved, led]
 
     def unit(self, name: str) -> dict:
         """One unit's figures, found by its Chinese or English name or an alias."""
@@ -187,10 +210,32 @@ class Analysis:
         return {**self.totals, "units": len(self.units), "co_responsibility_pairs": self.P.number_of_edges(),
                 "communities": len(self.communities)}
 
+    @property
+    def key_tasks_only(self) -> bool:
+        """Every item is a key task (Wenzhou's task list): reports then say "key tasks", else "items"."""
+        return self.totals["items"] > 0 and self.totals["key_tasks"] == self.totals["items"]
+
+    @property
+    def has_responsible(self) -> bool:
+        """Some unit is jointly responsible (pol:responsibleUnit) for some item: tables get that column."""
+        return self.totals["responsible_assignments"] > 0
+
+
+# per role: (count, the items' numbers, the items themselves) among a unit's facts
+ROLE_FACTS = {"lead": ("lead_tasks", "lead_task_numbers", "led"),
+              "support": ("support_tasks", "support_task_numbers", "supported"),
+              "responsible": ("responsible_tasks", "responsible_task_numbers", "responsible_for")}
+
 
 def _unit_facts() -> dict:
-    return {"lead_tasks": 0, "support_tasks": 0, "measures_led": 0, "targets_led": 0, "co_lead_tasks": 0,
-            "areas": set(), "lead_task_numbers": [], "support_task_numbers": [], "led": [], "supported": []}
+    facts = {"measures_led": 0, "targets_led": 0, "co_lead_tasks": 0, "areas": set()}
+    for count, numbers, items in ROLE_FACTS.values():
+        facts.update({count: 0, numbers: [], items: []})
+    return facts
+
+
+def _totals() -> dict:
+    return {"items": 0, "key_tasks": 0, "lead_assignments": 0, "support_assignments": 0, "responsible_assignments": 0}
 
 
 def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
@@ -210,29 +255,33 @@ def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
     unit_areas: dict = defaultdict(lambda: [0, 0])
     for u in units_of(B):
         f = facts[u] = _unit_facts()
-        by_number = sorted(B.neighbors(u), key=lambda t: B.nodes[t]["number"])
-        for t in by_number:
+        for t in sorted(B.neighbors(u), key=lambda t: _order(B.nodes[t], t)):
             d, role = B.nodes[t], B.edges[u, t]["role"]
-            f[f"{role}_tasks"] += 1
-            f[f"{role}_task_numbers"].append(d["number"])
-            f["led" if role == "lead" else "supported"].append({"number": d["number"], "title": d["label"]})
-            f["areas"].add(d["area"])
-            unit_areas[u, d["area"]][0] += 1
+            count, numbers, items = ROLE_FACTS[role]
+            f[count] += 1
+            f[numbers].append(ref(d))
+            f[items].append({"number": ref(d), "title": d["label"]})
+            if d["area"]:
+                f["areas"].add(d["area"])
+                unit_areas[u, d["area"]][0] += 1
             if role == "lead":
                 f["measures_led"] += d["measures"]
                 f["targets_led"] += d["targets"]
                 f["co_lead_tasks"] += len(task_leads[t]) > 1
-                unit_areas[u, d["area"]][1] += 1
+                if d["area"]:
+                    unit_areas[u, d["area"]][1] += 1
     areas: dict = {}
     for t in tasks:
         d = B.nodes[t]
-        row = areas.setdefault((d["area_number"], d["area"]), {"key_tasks": 0, "measures": 0, "targets": 0})
-        row["key_tasks"] += 1
-        row["measures"] += d["measures"]
-        row["targets"] += d["targets"]
+        if d["area"]:
+            row = areas.setdefault((d["area_number"], d["area"]), {"key_tasks": 0, "measures": 0, "targets": 0})
+            row["key_tasks"] += 1
+            row["measures"] += d["measures"]
+            row["targets"] += d["targets"]
     roles = Counter(role for _, _, role in B.edges(data="role"))
-    totals = {"key_tasks": len(tasks), "lead_assignments": roles["lead"], "support_assignments": roles["support"]}
-    multi_lead = [{"number": B.nodes[t]["number"], "task": B.nodes[t]["label"],
+    totals = {**_totals(), "items": len(tasks), "key_tasks": sum(B.nodes[t]["key_task"] for t in tasks),
+              **{f"{role}_assignments": roles[role] for role in ROLES}}
+    multi_lead = [{"number": ref(B.nodes[t]), "task": B.nodes[t]["label"],
                    "lead_units": sorted(B.nodes[u]["label"] for u in leads)}
                   for t, leads in task_leads.items() if len(leads) > 1]
     return _analysis(B, unit_projection(B), lead_support_graph(B), facts, areas, dict(unit_areas), totals,
@@ -240,13 +289,13 @@ def analyse(B: nx.Graph, seed: int = 42) -> Analysis:
 
 
 # Aggregates for a store (a corpus of documents): every count is a GROUP BY in the store, so what comes
-# back is bounded by the units and areas, not by the number of documents or tasks.
+# back is bounded by the units and areas, not by the number of documents or items.
 _TASK_SIZES = """
-  { SELECT ?t (COUNT(DISTINCT ?m) AS ?measures) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:hasMeasure ?m } }
+  { SELECT ?t (COUNT(DISTINCT ?m) AS ?measures) WHERE { """ + ITEM + """ OPTIONAL { ?t pol:hasMeasure ?m } }
     GROUP BY ?t }
-  { SELECT ?t (COUNT(DISTINCT ?g) AS ?targets) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:hasTarget ?g } }
+  { SELECT ?t (COUNT(DISTINCT ?g) AS ?targets) WHERE { """ + ITEM + """ OPTIONAL { ?t pol:hasTarget ?g } }
     GROUP BY ?t }
-  { SELECT ?t (IF(COUNT(DISTINCT ?l) > 1, 1, 0) AS ?coLead) WHERE { ?t a pol:KeyTask . OPTIONAL { ?t pol:leadUnit ?l } }
+  { SELECT ?t (IF(COUNT(DISTINCT ?l) > 1, 1, 0) AS ?coLead) WHERE { """ + ITEM + """ OPTIONAL { ?t pol:leadUnit ?l } }
     GROUP BY ?t }
   OPTIONAL { SELECT DISTINCT ?t ?area ?areaNumber WHERE {
       ?t pol:area ?a . ?a skos:prefLabel ?area . OPTIONAL { ?a pol:number ?areaNumber } } }
@@ -256,33 +305,38 @@ UNIT_ROLE_FIGURES = _PREFIXES + """
 SELECT ?u ?role ?area ?areaNumber (COUNT(?t) AS ?tasks) (SUM(?measures) AS ?measureCount)
        (SUM(?targets) AS ?targetCount) (SUM(?coLead) AS ?coLeadTasks) WHERE {
   { SELECT DISTINCT ?t ?u ?role WHERE {
-      ?t a pol:KeyTask .
-      { ?t pol:leadUnit ?u . BIND ("lead" AS ?role) } UNION { ?t pol:supportUnit ?u . BIND ("support" AS ?role) } } }
-""" + _TASK_SIZES + """} GROUP BY ?u ?role ?area ?areaNumber
+      { ?t pol:leadUnit ?u . BIND ("lead" AS ?role) } UNION { ?t pol:supportUnit ?u . BIND ("support" AS ?role) }
+      UNION { ?t pol:responsibleUnit ?u . BIND ("responsible" AS ?role) } } }
+""" + _TASK_SIZES + """} GROUP BY ?u ?role ?area ?areaNumber HAVING (COUNT(?t) > 0)
 """
 
 AREA_FIGURES = _PREFIXES + """
-SELECT ?area ?areaNumber (COUNT(?t) AS ?tasks) (SUM(?measures) AS ?measureCount) (SUM(?targets) AS ?targetCount)
-WHERE {""" + _TASK_SIZES + """} GROUP BY ?area ?areaNumber
+SELECT ?area ?areaNumber (COUNT(?t) AS ?tasks) (SUM(?keyTask) AS ?keyTasks) (SUM(?measures) AS ?measureCount)
+       (SUM(?targets) AS ?targetCount)
+WHERE {""" + _TASK_SIZES + """  BIND (IF(EXISTS { ?t a pol:KeyTask }, 1, 0) AS ?keyTask)
+} GROUP BY ?area ?areaNumber HAVING (COUNT(?t) > 0)
 """
 
+_UNITS_OF_ITEMS = "{ ?t pol:leadUnit ?%s } UNION { ?t pol:supportUnit ?%s } UNION { ?t pol:responsibleUnit ?%s }"
 SHARED_TASKS = _PREFIXES + """
 SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?shared) WHERE {
-  { SELECT DISTINCT ?t ?a WHERE { ?t a pol:KeyTask . { ?t pol:leadUnit ?a } UNION { ?t pol:supportUnit ?a } } }
-  { SELECT DISTINCT ?t ?b WHERE { ?t a pol:KeyTask . { ?t pol:leadUnit ?b } UNION { ?t pol:supportUnit ?b } } }
+  { SELECT DISTINCT ?t ?a WHERE { """ + _UNITS_OF_ITEMS % ("a", "a", "a") + """ } }
+  { SELECT DISTINCT ?t ?b WHERE { """ + _UNITS_OF_ITEMS % ("b", "b", "b") + """ } }
   FILTER (STR(?a) < STR(?b))
-} GROUP BY ?a ?b
+} GROUP BY ?a ?b HAVING (COUNT(?t) > 0)
 """
 
 LEAD_SUPPORT = _PREFIXES + """
-SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?shared) WHERE { ?t a pol:KeyTask ; pol:leadUnit ?a ; pol:supportUnit ?b }
-GROUP BY ?a ?b
+SELECT ?a ?b (COUNT(DISTINCT ?t) AS ?shared) WHERE { ?t pol:leadUnit ?a ; pol:supportUnit ?b }
+GROUP BY ?a ?b HAVING (COUNT(?t) > 0)
 """
 
 MULTI_LEAD = _PREFIXES + """
-SELECT ?t ?number ?label ?lead WHERE {
-  { SELECT ?t WHERE { ?t a pol:KeyTask ; pol:leadUnit ?l } GROUP BY ?t HAVING (COUNT(DISTINCT ?l) > 1) }
+SELECT ?t ?number ?path ?line ?label ?lead WHERE {
+  { SELECT ?t (MIN(?l) AS ?line) WHERE { ?t pol:leadUnit ?x ; pol:sourceLine ?l } GROUP BY ?t
+    HAVING (COUNT(DISTINCT ?x) > 1) }
   ?t pol:number ?number ; rdfs:label ?label ; pol:leadUnit ?lead .
+  OPTIONAL { ?t pol:numberPath ?path }
   FILTER (lang(?label) = "zh")
 }
 """
@@ -292,9 +346,9 @@ def analyse_store(engine: Engine, seed: int = 42) -> Analysis:
     """The figures of a store, aggregated by SPARQL first; networkx then works on the unit graphs.
 
     For a corpus of many documents: the store counts (per unit, role and area; per pair of units; per
-    area) and only those counts come back, so nothing here grows with the number of key tasks. The figures
-    equal ``analyse(responsibility_network(engine))``, without the per-task lists (``led``, task numbers),
-    which name tasks that many documents share numbers with.
+    area) and only those counts come back, so nothing here grows with the number of items. The figures
+    equal ``analyse(responsibility_network(engine))``, without the per-item lists (``led``, item numbers),
+    which name items that many documents share numbers with.
 
     >>> from kg.query import open_engine
     >>> a = analyse_store(open_engine(["tests/data/mini.ttl"]))
@@ -305,25 +359,29 @@ def analyse_store(engine: Engine, seed: int = 42) -> Analysis:
     names = unit_attributes(engine)
     facts: dict = defaultdict(_unit_facts)
     unit_areas: dict = defaultdict(lambda: [0, 0])
-    totals = {"key_tasks": 0, "lead_assignments": 0, "support_assignments": 0}
+    totals = _totals()
     for row in engine.select(UNIT_ROLE_FIGURES, source="analysis: units by role and area").records():
         u, role, area, tasks = row["u"], row["role"], row["area"] or "", int(row["tasks"])
         f = facts[u]
-        f[f"{role}_tasks"] += tasks
-        f["areas"].add(area)
-        unit_areas[u, area][0] += tasks
+        f[ROLE_FACTS[role][0]] += tasks
+        if area:
+            f["areas"].add(area)
+            unit_areas[u, area][0] += tasks
         totals[f"{role}_assignments"] += tasks
         if role == "lead":
             f["measures_led"] += int(row["measureCount"])
             f["targets_led"] += int(row["targetCount"])
             f["co_lead_tasks"] += int(row["coLeadTasks"])
-            unit_areas[u, area][1] += tasks
+            if area:
+                unit_areas[u, area][1] += tasks
     areas = {}
     for row in engine.select(AREA_FIGURES, source="analysis: areas").records():
-        key = (int(row["areaNumber"]) if row["areaNumber"] else 0, row["area"] or "")
-        areas[key] = {"key_tasks": int(row["tasks"]), "measures": int(row["measureCount"]),
-                      "targets": int(row["targetCount"])}
-        totals["key_tasks"] += int(row["tasks"])
+        totals["items"] += int(row["tasks"])
+        totals["key_tasks"] += int(row["keyTasks"])
+        if row["area"]:
+            key = (int(row["areaNumber"]) if row["areaNumber"] else 0, row["area"])
+            areas[key] = {"key_tasks": int(row["tasks"]), "measures": int(row["measureCount"]),
+                          "targets": int(row["targetCount"])}
     attrs = {u: names.get(u) or _unnamed(u) for u in facts}
     units = sorted(facts, key=lambda u: (attrs[u]["label"], u))
     shared = Counter({(r["a"], r["b"]): int(r["shared"]) for r in engine.select(SHARED_TASKS).records()})
@@ -331,10 +389,12 @@ def analyse_store(engine: Engine, seed: int = 42) -> Analysis:
     P = _unit_graph(nx.Graph(), attrs, units, shared, with_distance=True)
     D = _unit_graph(nx.DiGraph(), attrs, units, coordinates)
     leads_of: dict = defaultdict(list)
-    for row in engine.select(MULTI_LEAD, source="analysis: tasks with several leads").records():
-        leads_of[int(row["number"]), row["t"], row["label"]].append(attrs[row["lead"]]["label"])
-    multi_lead = [{"number": n, "task": label, "lead_units": sorted(leads)}
-                  for (n, _, label), leads in sorted(leads_of.items())]
+    for row in engine.select(MULTI_LEAD, source="analysis: items with several leads").records():
+        number = int(row["number"])
+        key = (int(row["line"]), number, row["t"], row["path"] or number, row["label"])
+        leads_of[key].append(attrs[row["lead"]]["label"])
+    multi_lead = [{"number": ref, "task": label, "lead_units": sorted(leads)}
+                  for (_, _, _, ref, label), leads in sorted(leads_of.items())]
     return _analysis(None, P, D, dict(facts), areas, dict(unit_areas), totals, multi_lead, seed)
 
 
@@ -376,10 +436,10 @@ def _analysis(B, P: nx.Graph, D: nx.DiGraph, facts: dict, areas: dict, unit_area
             "label": d["label"], "label_en": d["label_en"], "iri": u, "classification": d["classification"],
             "aliases": d.get("aliases", ""),
             "lead_tasks": f["lead_tasks"], "support_tasks": f["support_tasks"],
-            "involved_tasks": f["lead_tasks"] + f["support_tasks"],
-            **({} if B is None else {"lead_task_numbers": f["lead_task_numbers"],
-                                     "support_task_numbers": f["support_task_numbers"],
-                                     "led": f["led"], "supported": f["supported"]}),
+            "responsible_tasks": f["responsible_tasks"],
+            "involved_tasks": f["lead_tasks"] + f["support_tasks"] + f["responsible_tasks"],
+            **({} if B is None else {**{numbers: f[numbers] for _, numbers, _ in ROLE_FACTS.values()},
+                                     **{items: f[items] for _, _, items in ROLE_FACTS.values()}}),
             "measures_led": f["measures_led"], "targets_led": f["targets_led"], "co_lead_tasks": f["co_lead_tasks"],
             "partners": P.degree(u),
             "shared_task_links": P.degree(u, weight="weight"),

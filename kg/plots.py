@@ -65,20 +65,32 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def lead_involvement_chart(a: Analysis) -> bytes:
-    """Horizontal bars per unit: key tasks led and supported (together: involvement)."""
+def lead_involvement_chart(a: Analysis) -> bytes | None:
+    """Horizontal bars per unit: items led, supported and (where any) held jointly; together, involvement.
+    None when the graph has no unit."""
+    if not a.units:
+        return None
     plt = _pyplot()
     units = sorted(a.units, key=lambda u: (u["involved_tasks"], u["lead_tasks"], u["label"]))
     labels = [u["label"] for u in units]
     lead = [u["lead_tasks"] for u in units]
     support = [u["support_tasks"] for u in units]
+    joint = [u["responsible_tasks"] for u in units] if a.has_responsible else [0] * len(units)
     fig, ax = plt.subplots(figsize=(9, 0.28 * len(units) + 1.5))
     ax.barh(labels, lead, color="#c0392b", label="牵头 lead")
     ax.barh(labels, support, left=lead, color="#5d8aa8", label="配合 support")
-    for y, (l, s) in enumerate(zip(lead, support)):
-        ax.text(l + s + 0.1, y, str(l + s), va="center", fontsize=8)
-    ax.set_xlabel("重点工作数 key tasks")
-    ax.set_title("各责任单位牵头与参与的重点工作 Key tasks led and supported per unit")
+    if a.has_responsible:
+        ax.barh(labels, joint, left=[l + s for l, s in zip(lead, support)], color="#8e6bb8",
+                label="共同负责 jointly responsible")
+    for y, (l, s, j) in enumerate(zip(lead, support, joint)):
+        ax.text(l + s + j + 0.1, y, str(l + s + j), va="center", fontsize=8)
+    if a.key_tasks_only:
+        ax.set_xlabel("重点工作数 key tasks")
+        ax.set_title("各责任单位牵头与参与的重点工作 Key tasks led and supported per unit")
+    else:
+        ax.set_xlabel("事项数 items")
+        ax.set_title("各责任单位牵头、配合与共同负责的事项 Items led, supported and held jointly per unit"
+                     if a.has_responsible else "各责任单位牵头与配合的事项 Items led and supported per unit")
     ax.legend(loc="lower right")
     ax.margins(y=0.01)
     ax.grid(axis="x", alpha=0.3)
@@ -87,8 +99,11 @@ def lead_involvement_chart(a: Analysis) -> bytes:
     return png
 
 
-def unit_area_heatmap(a: Analysis) -> bytes:
-    """Units × policy areas: key tasks each unit is involved in per area (leads in brackets)."""
+def unit_area_heatmap(a: Analysis) -> bytes | None:
+    """Units × policy areas: items each unit is involved in per area (leads in brackets). None when the graph
+    has no policy area (pol:area: Wenzhou's 总体任务) or no unit."""
+    if not a.areas or not a.units:
+        return None
     plt = _pyplot()
     import numpy as np
 
@@ -112,7 +127,10 @@ def unit_area_heatmap(a: Analysis) -> bytes:
                 text = f"{involved[i, j]}" + (f" ({led[i, j]})" if led[i, j] else "")
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="white" if involved[i, j] > top / 2 else "black")
-    ax.set_title("单位 × 总体任务：参与（牵头）的重点工作数\nUnits × policy areas: key tasks involved (led)")
+    if a.key_tasks_only:
+        ax.set_title("单位 × 总体任务：参与（牵头）的重点工作数\nUnits × policy areas: key tasks involved (led)")
+    else:
+        ax.set_title("单位 × 总体任务：参与（牵头）的事项数\nUnits × policy areas: items involved (led)")
     png = _png(fig)
     plt.close(fig)
     return png

@@ -11,11 +11,14 @@ import networkx as nx
 
 from .analyze import Analysis
 
-UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_tasks", "involved_tasks",
-                "lead_task_numbers", "support_task_numbers", "measures_led", "targets_led", "co_lead_tasks",
-                "partners", "shared_task_links", "areas", "degree_centrality", "betweenness_centrality",
-                "eigenvector_centrality", "community"]
-TASK_LISTS = ["lead_task_numbers", "support_task_numbers"]  # not in the figures aggregated in a store
+UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_tasks", "responsible_tasks",
+                "involved_tasks", "lead_task_numbers", "support_task_numbers", "responsible_task_numbers",
+                "measures_led", "targets_led", "co_lead_tasks", "partners", "shared_task_links", "areas",
+                "degree_centrality", "betweenness_centrality", "eigenvector_centrality", "community"]
+# not in the figures aggregated in a store
+TASK_LISTS = ["lead_task_numbers", "support_task_numbers", "responsible_task_numbers"]
+RESPONSIBLE = ["responsible_tasks", "responsible_task_numbers"]  # in the tables only where some unit holds an item jointly
+ITEM_LISTS = ["led", "supported", "responsible_for"]
 AREA_COLUMNS = ["number", "area", "key_tasks", "measures", "targets", "units_involved", "lead_load", "bridging_units"]
 
 
@@ -27,97 +30,127 @@ def _md_table(headers: list[str], rows: list[list]) -> list[str]:
             *("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)]
 
 
+def _noun(a: Analysis) -> str:
+    """What the report calls the items: Wenzhou's are all key tasks (重点工作)."""
+    return "key task" if a.key_tasks_only else "item"
+
+
+def _table(headers: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table, or "- none" when there is no row."""
+    return _md_table(headers, rows) if rows else ["- none"]
+
+
 def unit_answer(a: Analysis, name: str) -> str:
-    """What one unit leads and supports, in a few lines of Markdown."""
-    u = a.unit(name)
+    """What one unit leads, supports and holds jointly, in a few lines of Markdown."""
+    u, noun = a.unit(name), _noun(a)
     title = u["label"] + (f" ({u['label_en']})" if u["label_en"] else "")
-    if a.B is None:  # aggregated in a store: counts only; the tasks themselves come from a query
-        led = supported = ""
-    else:
-        led = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["led"]) or "none")
-        supported = ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u["supported"]) or "none")
+
+    def items(key: str) -> str:
+        if a.B is None:  # aggregated in a store: counts only; the items themselves come from a query
+            return ""
+        return ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u[key]) or "none")
+
+    areas = f" across {u['areas']} policy area(s)" if a.areas else ""
+    sizes = (f"; under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets"
+             if a.totals["key_tasks"] else "")
     return "\n".join([
         f"## {title}",
         "",
-        f"- leads {u['lead_tasks']} key task(s){led}",
-        f"- supports {u['support_tasks']} key task(s){supported}",
-        f"- involved in {u['involved_tasks']} key task(s) across {u['areas']} policy area(s); "
-        f"under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets",
-        f"- co-lead tasks: {u['co_lead_tasks']}; partner units: {u['partners']}",
+        f"- leads {u['lead_tasks']} {noun}(s){items('led')}",
+        f"- supports {u['support_tasks']} {noun}(s){items('supported')}",
+        *([f"- jointly responsible for {u['responsible_tasks']} {noun}(s){items('responsible_for')}"]
+          if a.has_responsible else []),
+        f"- involved in {u['involved_tasks']} {noun}(s){areas}{sizes}",
+        f"- co-lead {'tasks' if a.key_tasks_only else 'items'}: {u['co_lead_tasks']}; partner units: {u['partners']}",
         f"- centrality: degree {u['degree_centrality']:.3f}, betweenness {u['betweenness_centrality']:.3f}, "
         f"eigenvector {u['eigenvector_centrality']:.3f}; community {u['community']}",
-        *([f"- the key tasks themselves: policy-kg query unit-tasks --param unit={u['label']} --store DIR"]
+        *([f"- the {noun}s themselves: policy-kg query unit-tasks --param unit={u['label']} --store DIR"]
           if a.B is None else []),
     ]) + "\n"
+
+
+def _assignments(s: dict) -> str:
+    if not s["responsible_assignments"]:
+        return f"{s['lead_assignments']} lead and {s['support_assignments']} support assignments"
+    return (f"{s['lead_assignments']} lead, {s['support_assignments']} support and {s['responsible_assignments']} "
+            "jointly responsible assignments")
 
 
 def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
     s = a.summary()
     label = {n: d["label"] for n, d in a.P.nodes(data=True)}
-    numbers = a.B is not None  # aggregated in a store, the many documents' task numbers are not listed
+    numbers = a.B is not None  # aggregated in a store, the many documents' item numbers are not listed
+    noun, joint, sizes, areas = _noun(a), a.has_responsible, a.totals["key_tasks"] > 0, bool(a.areas)
     lines = [
         "# Responsibility network analysis",
         "",
-        f"Source: `{source}` — {s['key_tasks']} key tasks, {s['units']} responsible units, "
-        f"{s['lead_assignments']} lead and {s['support_assignments']} support assignments, "
-        f"{s['co_responsibility_pairs']} pairs of units sharing tasks, {s['communities']} communities."
-        + ("" if numbers else " Counted in the store (SPARQL aggregates), then analysed with networkx."),
+        f"Source: `{source}` — {s['items']} {noun}s, {s['units']} responsible units, {_assignments(s)}, "
+        f"{s['co_responsibility_pairs']} pairs of units sharing {'tasks' if a.key_tasks_only else 'items'}, "
+        f"{s['communities']} communities."
+        + ("" if numbers else " Counted in the store (SPARQL aggregates), then analysed with networkx.")
+        + (" Jointly responsible units (pol:responsibleUnit) are those of items that name no lead: they count "
+           "as involved, not as leads." if joint else ""),
         "",
-        "## Who leads the most key tasks",
+        f"## Who leads the most {noun}s",
         "",
-        *_md_table(["unit", "leads", "supports", "involved", "measures led", "targets led",
-                    *(["key tasks led"] if numbers else [])],
-                   [[u["label"], u["lead_tasks"], u["support_tasks"], u["involved_tasks"], u["measures_led"],
-                     u["targets_led"], *([" ".join(map(str, u["lead_task_numbers"]))] if numbers else [])]
-                    for u in a.units if u["lead_tasks"]][:top]),
+        *_table(["unit", "leads", "supports", *(["jointly"] if joint else []), "involved",
+                 *(["measures led", "targets led"] if sizes else []), *([f"{noun}s led"] if numbers else [])],
+                [[u["label"], u["lead_tasks"], u["support_tasks"], *([u["responsible_tasks"]] if joint else []),
+                  u["involved_tasks"], *([u["measures_led"], u["targets_led"]] if sizes else []),
+                  *([" ".join(map(str, u["lead_task_numbers"]))] if numbers else [])]
+                 for u in a.units if u["lead_tasks"]][:top]),
         "",
-        "## Who is involved in the most key tasks",
+        f"## Who is involved in the most {noun}s",
         "",
-        *_md_table(["unit", "involved", "leads", "supports", "partners", "areas"],
-                   [[u["label"], u["involved_tasks"], u["lead_tasks"], u["support_tasks"], u["partners"], u["areas"]]
-                    for u in sorted(a.units, key=lambda u: (-u["involved_tasks"], -u["lead_tasks"], u["label"]))][:top]),
+        *_table(["unit", "involved", "leads", "supports", *(["jointly"] if joint else []), "partners",
+                 *(["areas"] if areas else [])],
+                [[u["label"], u["involved_tasks"], u["lead_tasks"], u["support_tasks"],
+                  *([u["responsible_tasks"]] if joint else []), u["partners"], *([u["areas"]] if areas else [])]
+                 for u in sorted(a.units, key=lambda u: (-u["involved_tasks"], -u["lead_tasks"], u["label"]))][:top]),
         "",
-        "## Key tasks with more than one lead unit",
+        f"## {noun.capitalize()}s with more than one lead unit",
         "",
         *([f"- {t['number']} {t['task']}: {'、'.join(t['lead_units'])}" for t in a.multi_lead_tasks] or ["- none"]),
         "",
-        "## Strongest co-responsibility (units sharing the most key tasks)",
+        f"## Strongest co-responsibility (units sharing the most {noun}s)",
         "",
-        *_md_table(["unit A", "unit B", "shared key tasks"],
-                   [[p["unit_a"], p["unit_b"], p["shared_tasks"]] for p in a.pairs[:top]]),
+        *_table(["unit A", "unit B", f"shared {noun}s"],
+                [[p["unit_a"], p["unit_b"], p["shared_tasks"]] for p in a.pairs[:top]]),
         "",
         "## Who is central",
         "",
-        "Betweenness treats a link's length as 1 / shared tasks (units that share more are closer); "
-        "eigenvector centrality weighs links by shared tasks.",
+        f"Betweenness treats a link's length as 1 / shared {'tasks' if a.key_tasks_only else 'items'} (units that "
+        f"share more are closer); eigenvector centrality weighs links by shared {'tasks' if a.key_tasks_only else 'items'}.",
         "",
-        *_md_table(["unit", "betweenness", "eigenvector", "degree", "partners"],
-                   [[u["label"], f"{u['betweenness_centrality']:.3f}", f"{u['eigenvector_centrality']:.3f}",
-                     f"{u['degree_centrality']:.3f}", u["partners"]]
-                    for u in sorted(a.units, key=lambda u: (-u["betweenness_centrality"], u["label"]))][:10]),
+        *_table(["unit", "betweenness", "eigenvector", "degree", "partners"],
+                [[u["label"], f"{u['betweenness_centrality']:.3f}", f"{u['eigenvector_centrality']:.3f}",
+                  f"{u['degree_centrality']:.3f}", u["partners"]]
+                 for u in sorted(a.units, key=lambda u: (-u["betweenness_centrality"], u["label"]))][:10]),
         "",
         "## Communities (Louvain, fixed seed)",
         "",
-        *[f"{i}. {len(g)} units: {'、'.join(label[n] for n in g)}" for i, g in enumerate(a.communities, 1)],
+        *([f"{i}. {len(g)} units: {'、'.join(label[n] for n in g)}" for i, g in enumerate(a.communities, 1)]
+          or ["- none"]),
+        *(["",
+           "## Units that bridge policy areas",
+           "",
+           *_md_table(["unit", "areas", "involved", "betweenness"],
+                      [[u["label"], u["areas"], u["involved_tasks"], f"{u['betweenness_centrality']:.3f}"]
+                       for u in sorted(a.units, key=lambda u: (-u["areas"], -u["betweenness_centrality"], u["label"]))
+                       if u["areas"] > 1][:top]),
+           "",
+           "## Policy areas",
+           "",
+           *_md_table(["#", "area", "key tasks", "measures", "targets", "units", "lead load"],
+                      [[r["number"], r["area"], r["key_tasks"], r["measures"], r["targets"], r["units_involved"],
+                        "、".join(f"{k} {v}" for k, v in r["lead_load"].items())] for r in a.areas])]
+          if areas else []),
         "",
-        "## Units that bridge policy areas",
+        f"## Who coordinates whom (lead → support, by shared {noun}s)",
         "",
-        *_md_table(["unit", "areas", "involved", "betweenness"],
-                   [[u["label"], u["areas"], u["involved_tasks"], f"{u['betweenness_centrality']:.3f}"]
-                    for u in sorted(a.units, key=lambda u: (-u["areas"], -u["betweenness_centrality"], u["label"]))
-                    if u["areas"] > 1][:top]),
-        "",
-        "## Policy areas",
-        "",
-        *_md_table(["#", "area", "key tasks", "measures", "targets", "units", "lead load"],
-                   [[r["number"], r["area"], r["key_tasks"], r["measures"], r["targets"], r["units_involved"],
-                     "、".join(f"{k} {v}" for k, v in r["lead_load"].items())] for r in a.areas]),
-        "",
-        "## Who coordinates whom (lead → support, by shared key tasks)",
-        "",
-        *_md_table(["lead unit", "supporting unit", "key tasks"],
-                   [[label[x], label[y], w] for x, y, w in
-                    sorted(a.D.edges(data="weight"), key=lambda e: (-e[2], label[e[0]], label[e[1]]))][:top]),
+        *_table(["lead unit", "supporting unit", f"{noun}s"],
+                [[label[x], label[y], w] for x, y, w in
+                 sorted(a.D.edges(data="weight"), key=lambda e: (-e[2], label[e[0]], label[e[1]]))][:top]),
     ]
     return "\n".join(lines) + "\n"
 
@@ -126,7 +159,7 @@ def to_json(a: Analysis) -> str:
     doc = {
         "summary": a.summary(),
         "units": [{k: u[k] for k in ["label", "label_en", "iri", "classification", "aliases", *UNIT_COLUMNS[3:],
-                                     "led", "supported"] if k in u} for u in a.units],
+                                     *ITEM_LISTS] if k in u} for u in a.units],
         "areas": a.areas,
         "pairs": a.pairs,
         "multi_lead_tasks": a.multi_lead_tasks,
@@ -153,8 +186,10 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
 
 
 def unit_columns(a: Analysis) -> list[str]:
-    """The per-unit table's columns: without the task numbers when the figures were aggregated in a store."""
-    return UNIT_COLUMNS if a.B is not None else [c for c in UNIT_COLUMNS if c not in TASK_LISTS]
+    """The per-unit table's columns: without the item numbers when the figures were aggregated in a store, and
+    with the jointly responsible ones only where some unit is jointly responsible for an item."""
+    left_out = (TASK_LISTS if a.B is None else []) + ([] if a.has_responsible else RESPONSIBLE)
+    return [c for c in UNIT_COLUMNS if c not in left_out]
 
 
 def units_csv(a: Analysis) -> str:

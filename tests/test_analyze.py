@@ -12,7 +12,7 @@ from kg.analyze import analyse, lead_support_graph, responsibility_network, unit
 from kg.cli import main
 from kg.query import named_queries, open_engine, run
 from kg.report import analysis_files, gexf, graphml, markdown_report, unit_answer, units_csv
-from tests.conftest import MINI
+from tests.conftest import MINI, needs_genre
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,8 @@ def test_figures_of_the_document(analysis):
     assert analysis.multi_lead_tasks == [{"number": 2, "task": "加大产业基金支持力度", "lead_units": ["市国资委", "市财政局"]}]
     assert analysis.pairs[:2] == [{"unit_a": "市“两个健康”办", "unit_b": "市工商联", "shared_tasks": 4},
                                   {"unit_a": "市经信局", "unit_b": "市财政局", "shared_tasks": 4}]
-    assert analysis.summary() == {"key_tasks": 32, "units": 42, "lead_assignments": 33, "support_assignments": 100,
+    assert analysis.summary() == {"items": 32, "key_tasks": 32, "units": 42, "lead_assignments": 33,
+                                  "support_assignments": 100, "responsible_assignments": 0,
                                   "co_responsibility_pairs": 219, "communities": len(analysis.communities)}
 
 
@@ -187,7 +188,8 @@ def test_cli_analyze(ttl, tmp_path):
     assert csv_out.stdout.splitlines()[1].startswith("市发展改革委,")
 
 
-TASK_LISTS = {"lead_task_numbers", "support_task_numbers", "led", "supported"}
+TASK_LISTS = {"lead_task_numbers", "support_task_numbers", "responsible_task_numbers", "led", "supported",
+              "responsible_for"}
 
 
 def assert_same_figures(from_graph, from_store):
@@ -221,3 +223,92 @@ def test_aggregated_analysis_equals_the_graph_one(analysis, engine):
         "label", "label_en", "classification", "lead_tasks", "support_tasks", "involved_tasks", "measures_led"]
     files = analysis_files(aggregated, "store")
     assert "unit-task.graphml" not in files and "unit-unit.graphml" in files and "unit-area-heatmap.png" in files
+
+
+# -- documents of the genre: items of any class, jointly responsible units as a third role -------------------
+@pytest.fixture(scope="module")
+def table_engine(layout_ttl):
+    return open_engine([layout_ttl("task-table")])  # a cut of Huzhou's 重点任务分解表: 16 rows, 责任单位 and 时间节点
+
+
+def test_jointly_responsible_units_are_counted(table_engine):
+    from kg.analyze import analyse_store
+
+    a = analyse(responsibility_network(table_engine))
+    assert a.summary() == {"items": 16, "key_tasks": 0, "units": 16, "lead_assignments": 1, "support_assignments": 1,
+                           "responsible_assignments": 42, "co_responsibility_pairs": 35, "communities": 3}
+    eit = a.unit("市经信局")  # jointly responsible in nine rows; 市经信局牵头，相关部门参与 in row 15
+    assert (eit["lead_tasks"], eit["support_tasks"], eit["responsible_tasks"], eit["involved_tasks"]) == (1, 0, 9, 10)
+    assert eit["lead_task_numbers"] == ["表/15"]
+    assert eit["responsible_task_numbers"] == ["表/3", "表/5", "表/6", "表/7", "表/8", "表/12", "表/13", "表/14", "表/16"]
+    assert (eit["partners"], eit["areas"], eit["measures_led"]) == (11, 0, 0)
+    assert a.unit("各区县政府")["responsible_tasks"] == 10 and a.areas == [] and a.multi_lead_tasks == []
+    rows = run(named_queries()["involvement-counts"], table_engine).records()
+    sparql = {r["unit"]: tuple(int(r[k]) for k in ("leadTasks", "supportTasks", "responsibleTasks", "involvedTasks"))
+              for r in rows}
+    assert {u["label"]: (u["lead_tasks"], u["support_tasks"], u["responsible_tasks"], u["involved_tasks"])
+            for u in a.units} == sparql
+    assert_same_figures(a, analyse_store(table_engine))
+
+
+def test_report_says_items_and_counts_the_jointly_responsible(table_engine):
+    a = analyse(responsibility_network(table_engine))
+    md = markdown_report(a, "t.ttl")
+    assert ("Source: `t.ttl` — 16 items, 16 responsible units, 1 lead, 1 support and 42 jointly responsible "
+            "assignments, 35 pairs of units sharing items, 3 communities.") in md
+    assert "key task" not in md and "## Policy areas" not in md  # no area in this document
+    assert "| unit | leads | supports | jointly | involved | items led |\n|---|---|---|---|---|---|\n" \
+           "| 市经信局 | 1 | 0 | 9 | 10 | 表/15 |" in md
+    assert unit_answer(a, "市经信局").splitlines()[2:6] == [
+        "- leads 1 item(s): 表/15 专班工作机制建立",
+        "- supports 0 item(s): none",
+        "- jointly responsible for 9 item(s): 表/3 具身智能数据采集训练场建设; 表/5 创新平台建设; 表/6 产业项目招引; "
+        "表/7 中小企业梯度培育; 表/8 特色产业园建设; 表/12 专家智库组建; 表/13 支持政策出台; 表/14 产业联盟成立; "
+        "表/16 目标任务动态监测",
+        "- involved in 10 item(s)"]
+    header = units_csv(a).splitlines()[0].split(",")
+    assert header[3:10] == ["lead_tasks", "support_tasks", "responsible_tasks", "involved_tasks", "lead_task_numbers",
+                            "support_task_numbers", "responsible_task_numbers"]
+    assert "responsible_tasks" not in units_csv(analyse(responsibility_network(open_engine([MINI])))).splitlines()[0]
+    files = analysis_files(a, "t.ttl")
+    assert "unit-area-heatmap.png" not in files  # no policy area to plot against
+    assert files["lead-involvement.png"].startswith(b"\x89PNG") and files == analysis_files(a, "t.ttl")
+    assert json.loads(files["analysis.json"])["summary"]["responsible_assignments"] == 42
+
+
+def test_a_mix_of_key_tasks_and_other_items_says_items(ttl, layout_ttl):
+    a = analyse(responsibility_network(open_engine([ttl, layout_ttl("task-table")])))
+    assert (a.totals["items"], a.totals["key_tasks"]) == (48, 32)
+    assert "Source: `g` — 48 items, 58 responsible units, 34 lead, 101 support and 42 jointly responsible" \
+        in markdown_report(a, "g")
+    assert [r["key_tasks"] for r in a.areas] == [6, 5, 5, 7, 9]  # Wenzhou's areas; the table's rows have none
+
+
+@needs_genre
+def test_lead_counts_of_a_state_council_opinion(genre_ttl):
+    a = analyse(responsibility_network(open_engine([genre_ttl("guofa-2018-39-jiuye")])))
+    hr = a.unit("人力资源社会保障部")
+    assert (hr["lead_tasks"], hr["support_tasks"], hr["responsible_tasks"]) == (8, 2, 0)
+    assert hr["lead_task_numbers"] == ["一/（一）", "二/（四）", "二/（五）", "三/（六）", "三/（七）", "三/（八）", "四/（九）",
+                                       "四/（十）"]
+    assert [(u["label"], u["lead_tasks"]) for u in a.units[:4]] == [
+        ("人力资源社会保障部", 8), ("财政部", 3), ("各有关部门和单位", 3), ("各省级人民政府", 1)]
+
+
+@needs_genre
+@pytest.mark.parametrize("name", ["hufubanfa-2025-17-yiliaoqixie", "zhejiang-xinchangjing-xingdongfangan"])
+def test_genre_documents_without_leads_or_areas(genre_ttl, name):
+    """沪府办发〔2025〕17号 names no lead at all; Zhejiang's 新场景 plan mixes the three roles; neither has areas."""
+    from kg.analyze import analyse_store
+
+    engine = open_engine([genre_ttl(name)])
+    a = analyse(responsibility_network(engine))
+    expected = {"hufubanfa-2025-17-yiliaoqixie": (20, 0, 0, 64), "zhejiang-xinchangjing-xingdongfangan": (33, 21, 68, 39)}
+    assert (a.totals["items"], a.totals["lead_assignments"], a.totals["support_assignments"],
+            a.totals["responsible_assignments"]) == expected[name]
+    assert_same_figures(a, analyse_store(engine))
+    files = analysis_files(a, name)  # the plots draw, or are left out, without an error
+    assert "lead-involvement.png" in files and "unit-area-heatmap.png" not in files
+    if name.startswith("hufubanfa"):
+        assert a.unit("市科委")["responsible_tasks"] == 12 and a.D.number_of_edges() == 0
+        assert "## Who leads the most items\n\n- none\n" in markdown_report(a)
