@@ -32,7 +32,7 @@ from ..records import Citation, Goal, PolicyDocument, ReferencedDocument, Rule, 
 from ..units import Gazetteer, UnitMention
 from .base import Context, Source, read_lines
 from .frontmatter import read_front_matter
-from .outline import read_outline, title_of
+from .outline import first_chars, read_outline
 from .resolve import UnitResolver, gazetteer_applies
 from .text import read_text
 from .unitlist import find_rules
@@ -137,7 +137,7 @@ def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: 
     doc.items = tuple(sorted((_distinct_units(ctx, i) for i in ctx.items), key=lambda i: i.lines[0]))
     if not (doc.title or doc.notice_title):
         first = next((p for p in text.paragraphs if not re.match(r"^附(?:件)?\s*\d*\s*[：:]?$", p.text)), None)
-        doc.label = _first(first.text, 40) if first else path.stem
+        doc.label = first_chars(first.text, 40) if first else path.stem
         source.note("unusual", first.line if first else 1, f"no title found: the document is labelled "
                                                            f"{doc.label!r} (its first line)")
     if not ctx.main_text_modelled:
@@ -182,7 +182,7 @@ def _main_text(ctx: Context) -> None:
                 kept.append((line, text))
         title = part.title
         body = [t for line, t in kept if not (line == part.line and t == title)]
-        sections.append(Section(("part", *part.key), part.path, title or _first(part.first), "\n".join(body),
+        sections.append(Section(("part", *part.key), part.path, title or first_chars(part.first), "\n".join(body),
                                 part.line))
     closing = extra.get(None, [])
     if closing:
@@ -206,9 +206,6 @@ def _distinct_units(ctx: Context, item):
         kept.append(m)
     return item if len(kept) == len(item.units) else replace(item, units=tuple(kept))
 
-
-def _first(text: str, n: int = 20) -> str:
-    return text if len(text) <= n else text[:n] + "…"
 
 
 def _citations(doc: PolicyDocument) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..records import WorkItem
 from .base import Context
-from .outline import Part, title_of
+from .outline import Part, first_chars, title_of
 from .unitlist import CLOSE, OPEN, read_roles
 
 __all__ = ["NAME", "DESCRIPTION", "detect", "read", "trailing_brackets"]
@@ -107,7 +107,7 @@ def read(ctx: Context) -> None:
             lines = tuple(sorted({part.line, *(l for l, _ in pieces)}))
             units = tuple(ctx.units.mention(n.name, n.role, line) for n in named)
             ctx.items.append(WorkItem(("part", *part.key), part.path, part.number, "measure",
-                                      part.title or _first_chars(body), body, units, lines, part=parent))
+                                      part.title or first_chars(body), body, units, lines, part=parent))
             if pending:
                 ctx.leftover.append((parent, pending, part.path))
             continue
@@ -116,12 +116,7 @@ def read(ctx: Context) -> None:
             body = "\n".join(t for _, t in pieces)
             units = tuple(ctx.units.mention(n.name, n.role, line) for n in named)
             ctx.items.append(WorkItem(("part", *part.key, k), part.path, k, "measure",
-                                      title_of(body) or _first_chars(body), body, units,
+                                      title_of(body) or first_chars(body), body, units,
                                       tuple(sorted({l for l, _ in pieces})), part=("part", *part.key)))
         if pending:
             ctx.leftover.append((("part", *part.key), pending, part.path))
-
-
-def _first_chars(text: str, n: int = 20) -> str:
-    text = text.strip()
-    return text if len(text) <= n else text[:n] + "…"

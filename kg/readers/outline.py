@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..normalize import chinese_numeral
 from .text import Paragraph
 
-__all__ = ["Part", "Outline", "number_label", "read_outline", "title_of", "STYLES"]
+__all__ = ["Part", "Outline", "number_label", "read_outline", "title_of", "first_chars", "STYLES"]
 
 _CN = "一二三四五六七八九十"
 # (style, pattern, rank): the number is group 1; the label as written is the match without its 、/./whitespace
@@ -139,6 +139,16 @@ def title_of(text: str) -> str:
     if m and "，" not in m.group(1) and "," not in m.group(1):
         return m.group(1)
     return ""
+
+
+def first_chars(text: str, n: int = 20) -> str:
+    """A label for text with no heading phrase: its first *n* characters.
+
+    >>> first_chars("短句"), first_chars("一二三四五六七八九十一二三四五六七八九十一", 20)
+    ('短句', '一二三四五六七八九十一二三四五六七八九十…')
+    """
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def read_outline(paragraphs: list[Paragraph]) -> Outline:

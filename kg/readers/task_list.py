@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 
 from ..normalize import (CJK_CHAR, chinese_numeral, chinese_ordinal, clean, has_markup, squeeze, strip_markup)
-from ..records import Contact, Goal, Item, Paragraph, Period, PolicyArea, ReferencedDocument, Rule, WorkItem
+from ..records import Contact, Goal, Item, Paragraph, Period, PolicyArea, ReferencedDocument, WorkItem
 from ..units import UnitMention
 from .base import Context
 from .frontmatter import parse_date
-from .outline import STYLES
 from .text import Paragraph as Para, RawTable, header_key
 from .unitlist import columns
 
@@ -479,4 +478,3 @@ def parse_contact(cell: str, line: int) -> Contact | None:
 
 __all__ = ["NAME", "DESCRIPTION", "HEADER", "detect", "read", "fields_of", "numbered_items", "parse_period",
            "parse_contact"]
-_ = (STYLES, Rule)  # the outline styles and rules are the generic readers' business

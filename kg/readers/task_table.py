@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..records import Item, Section, Table, WorkItem
+from ..records import Section, Table, WorkItem
 from .base import Context
 from .deadlines import parse_deadline
 from .task_list import fields_of, numbered_items, parse_contact, parse_period
+from .outline import first_chars
 from .text import RawTable, header_key
 from .unitlist import read_roles
 
@@ -144,7 +145,7 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
         contact = parse_contact(cell("contact"), row.line) if cell("contact") else None
         ctx.items.append(WorkItem(
             key, (label, written or str(k)), num,
-            "key-task" if measures else "measure", title or _first(text), text if text != title or not title else title,
+            "key-task" if measures else "measure", title or first_chars(text), text if text != title or not title else title,
             units, (row.line,), part=group_key or ("table", number), deadline=deadline, related=related,
             targets=targets, measures=measures, period=period, contact=contact))
     if inherited:
@@ -162,9 +163,3 @@ def _related(ctx: Context, written: str, line: int) -> tuple[tuple, ...]:
         return ()
     return (("part", *part.key),)
 
-
-def _first(text: str, n: int = 20) -> str:
-    return text if len(text) <= n else text[:n] + "…"
-
-
-_ = Item

@@ -11,7 +11,7 @@ import re
 
 from ..records import WorkItem
 from .base import Context
-from .outline import Part
+from .outline import Part, first_chars
 from .unitlist import label_field, looks_like_unit, read_roles, split_names
 
 __all__ = ["NAME", "DESCRIPTION", "detect", "read", "is_unit_line"]
@@ -77,4 +77,4 @@ def read(ctx: Context) -> None:
         ctx.claimed.add(("part", part.key))
         lines = tuple(sorted({part.line} | {l for l, _ in labelled}))
         ctx.items.append(WorkItem(("part", *part.key), part.path, part.number, "measure",
-                                  part.title or text[:20], text, units, lines, part=parent))
+                                  part.title or first_chars(text), text, units, lines, part=parent))
