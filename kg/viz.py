@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 from pyvis.network import Network
 
-from .analyze import Analysis, analyse, responsibility_network, tasks_of, units_of
+from .analyze import Analysis, analyse, ref, responsibility_network, tasks_of, units_of
 from .query import Engine
 from .units import CLASSIFICATIONS
 
@@ -39,6 +39,11 @@ VIEWS = {
     "unit-network": "单位协作网络 Units sharing key tasks",
     "policy-hierarchy": "政策层级 Policy hierarchy",
 }
+# the titles where the items are not all key tasks (measures, table rows of other documents)
+ITEM_VIEWS = {**VIEWS, "responsibility-network": "事项与责任单位 Items and responsible units",
+              "unit-network": "单位协作网络 Units sharing items"}
+JOINT_COLOUR = "#8e6bb8"  # jointly responsible (pol:responsibleUnit): edges, legend
+PART_GROUP = "part:"  # filter group of the items under a top-level part (a section or table), by its IRI
 
 _PREFIXES = """
 PREFIX pol: <https://w3id.org/policy-kg/ontology#>
@@ -57,15 +62,22 @@ SELECT ?text ?textTitle ?higher ?higherTitle WHERE {
 }
 ORDER BY ?text ?higher
 """
-TASK_TEXT = _PREFIXES + """
-SELECT ?text ?t WHERE { ?list a pol:TaskList ; eli:is_part_of ?text ; pol:hasKeyTask ?t . }
-ORDER BY ?text ?t
+# what each item, section and table is part of: the items' way up to their text
+PARTS = _PREFIXES + """
+SELECT DISTINCT ?part ?parent ?kind ?label ?path WHERE {
+  { ?part pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u . BIND ("item" AS ?kind) }
+  UNION { ?part a pol:Section . BIND ("section" AS ?kind) }
+  UNION { ?part a pol:TaskList . BIND ("table" AS ?kind) }
+  ?part eli:is_part_of ?parent .
+  OPTIONAL { ?part rdfs:label ?label . FILTER (lang(?label) = "zh") }
+  OPTIONAL { ?part pol:numberPath ?path }
+}
+ORDER BY ?part ?parent ?kind ?label ?path
 """
 CITED = _PREFIXES + """
 SELECT DISTINCT ?t ?doc ?title WHERE {
-  ?t a pol:KeyTask .
-  { ?t pol:hasMeasure ?part } UNION { ?t pol:hasTarget ?part }
-  ?part eli:cites ?doc .
+  { SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u } }
+  { ?t pol:hasMeasure|pol:hasTarget ?part . ?part eli:cites ?doc } UNION { ?t eli:cites ?doc }
   ?doc eli:title ?title .
 }
 ORDER BY ?t ?doc ?title
@@ -145,29 +157,89 @@ def _network(options: dict) -> Network:
 
 
 class Views:
-    """Every view of one dataset."""
+    """Every view of one dataset.
+
+    Items are coloured and filtered by their policy area (pol:area, Wenzhou's 总体任务) where they have one,
+    else by the top-level part of the document they are in (一、…, or the task table).
+    """
 
     def __init__(self, engine: Engine, analysis: Analysis | None = None):
         self.engine = engine
         self.a = analysis or analyse(responsibility_network(engine))
         B = self.a.B
+        self.noun = "重点工作" if self.a.key_tasks_only else "事项"
         self.units = {u["iri"]: u for u in self.a.units}
-        areas = sorted({(B.nodes[t]["area_number"], B.nodes[t]["area"]) for t in tasks_of(B)})
-        self.area_colour = {name: AREA_COLOURS[i % len(AREA_COLOURS)] for i, (_, name) in enumerate(areas)}
-        self.areas = [name for _, name in areas]
+        self.parts: dict[str, dict] = {}  # IRI -> kind, label, path, parent (the first, where there are several)
+        for row in engine.select(PARTS, source="views: parts").records():
+            self.parts.setdefault(row["part"], {"kind": row["kind"], "label": row["label"] or "",
+                                                "path": row["path"] or "", "parent": row["parent"]})
+        # each item's group: its area, or the top-level part it is in (a filter and a colour)
+        self.group_of: dict[str, str] = {}
+        self.group_label: dict[str, str] = {}
+        areas, tops = set(), {}
+        for t in tasks_of(B):
+            d = B.nodes[t]
+            if d["area"]:
+                areas.add((d["area_number"], d["area"]))
+                self.group_of[t] = f"area:{d['area']}"
+                self.group_label[f"area:{d['area']}"] = d["area"]
+            else:  # the top-level part it is in, or its text where it stands in the running text
+                chain = self.chain(t)
+                group = PART_GROUP + (chain[-1] if chain else self.text_of(t) or "")
+                self.group_of[t] = group
+                self.group_label[group] = self.part_name(chain[-1]) if chain else "正文 main text"
+                tops.setdefault(group, (d.get("line", 0), group))
+        self.areas = [name for _, name in sorted(areas)]
+        self.groups = [f"area:{a}" for a in self.areas] + sorted(tops, key=lambda g: tops[g])
+        self.colour = {g: AREA_COLOURS[i % len(AREA_COLOURS)] for i, g in enumerate(self.groups)}
+        self.area_colour = {a: self.colour[f"area:{a}"] for a in self.areas}
         self.contacts = {}
         for row in engine.select(CONTACTS, source="views: contacts").records():
             phone = (row["tel"] or "").removeprefix("tel:")
             self.contacts[row["t"]] = f"{row['name']} {phone}".strip()
 
+    def chain(self, node: str) -> list[str]:
+        """The sections, tables and items *node* is part of, nearest first, up to (not including) its text."""
+        out, seen = [], {node}
+        parent = self.parts.get(node, {}).get("parent")
+        while parent in self.parts and parent not in seen:
+            out.append(parent)
+            seen.add(parent)
+            parent = self.parts[parent]["parent"]
+        return out
+
+    def text_of(self, node: str) -> str | None:
+        """The policy text *node* is in: what its top-level part (or itself) is part of."""
+        chain = self.chain(node)
+        return self.parts.get(chain[-1] if chain else node, {}).get("parent")
+
+    def part_name(self, part: str) -> str:
+        """一 支持企业稳定发展; a table's title; a table's group by its name (its path is 表/<name>)."""
+        p = self.parts[part]
+        if p["kind"] != "section" or p["label"] in p["path"]:
+            return p["label"] or p["path"]
+        return f"{p['path']} {p['label']}".strip()
+
     # -- tooltips (plain text; the page shows them as text) -------------------------------
     def task_title(self, t: str) -> str:
         B, d = self.a.B, self.a.B.nodes[t]
-        leads = [B.nodes[u]["label"] for u in sorted(B.neighbors(t)) if B.edges[u, t]["role"] == "lead"]
-        supports = [B.nodes[u]["label"] for u in sorted(B.neighbors(t)) if B.edges[u, t]["role"] == "support"]
-        lines = [f"重点工作 {d['number']}：{d['label']}", f"总体任务：{d['area']}", f"实施阶段：{d['period']}",
-                 f"目标 {d['targets']} 项，落实举措 {d['measures']} 条", f"牵头单位：{'、'.join(leads) or '—'}",
-                 f"配合单位：{'、'.join(supports) or '—'}"]
+        roles = {role: [B.nodes[u]["label"] for u in sorted(B.neighbors(t)) if B.edges[u, t]["role"] == role]
+                 for role in ("lead", "support", "responsible")}
+        lines = [f"{'重点工作' if d['key_task'] else '事项'} {ref(d)}：{d['label']}"]
+        if d["area"]:
+            lines.append(f"总体任务：{d['area']}")
+        elif self.group_of[t].startswith(PART_GROUP):
+            lines.append(f"所在部分：{self.group_label[self.group_of[t]]}")
+        if d["period"]:
+            lines.append(f"实施阶段：{d['period']}")
+        if d["key_task"] or d["targets"] or d["measures"]:
+            lines.append(f"目标 {d['targets']} 项，落实举措 {d['measures']} 条")
+        if roles["lead"] or roles["support"] or not roles["responsible"]:
+            lines += [f"牵头单位：{'、'.join(roles['lead']) or '—'}", f"配合单位：{'、'.join(roles['support']) or '—'}"]
+        if roles["responsible"]:
+            lines.append(f"共同负责单位：{'、'.join(roles['responsible'])}（未写明牵头）")
+        if d["deadline"]:
+            lines.append(f"完成时限：{d['deadline']}")
         if t in self.contacts:
             lines.append(f"联系人：{self.contacts[t]}")
         return "\n".join(lines)
@@ -175,9 +247,12 @@ class Views:
     def unit_title(self, u: str) -> str:
         row = self.units[u]
         kind = CLASS_COLOURS.get(row["classification"], OTHER_CLASS)[1]
-        return "\n".join(x for x in [row["label"], row["label_en"], f"类别：{kind}",
-                                     f"牵头 {row['lead_tasks']} 项 · 参与 {row['involved_tasks']} 项重点工作 "
-                                     f"(leads {row['lead_tasks']}, involved in {row['involved_tasks']})",
+        joint = row["responsible_tasks"]
+        counts = (f"牵头 {row['lead_tasks']} 项 · 参与 {row['involved_tasks']} 项{self.noun} "
+                  f"(leads {row['lead_tasks']}, involved in {row['involved_tasks']})") if not joint else (
+                  f"牵头 {row['lead_tasks']} 项 · 共同负责 {joint} 项 · 参与 {row['involved_tasks']} 项{self.noun} "
+                  f"(leads {row['lead_tasks']}, jointly responsible for {joint}, involved in {row['involved_tasks']})")
+        return "\n".join(x for x in [row["label"], row["label_en"], f"类别：{kind}", counts,
                                      f"协作单位 {row['partners']} 个 partners"] if x)
 
     def _unit_node(self, net: Network, u: str, size: float | None = None) -> None:
@@ -188,16 +263,22 @@ class Views:
 
     def _task_node(self, net: Network, t: str) -> None:
         d = self.a.B.nodes[t]
-        net.add_node(t, label=f"{d['number']} {d['label']}", title=self.task_title(t), shape="box",
-                     color={"background": self.area_colour[d["area"]], "border": "#333"},
+        group = self.group_of[t]
+        net.add_node(t, label=f"{ref(d)} {d['label']}", title=self.task_title(t), shape="box",
+                     color={"background": self.colour[group], "border": "#333"},
                      font={"color": "#ffffff", "face": FONT}, size=10 + d["measures"], kind="task",
-                     filterGroup=f"area:{d['area']}", mass=1 + d["measures"] / 5)
+                     filterGroup=group, mass=1 + d["measures"] / 5)
 
     def _legend(self, with_areas=True, with_classes=True, with_roles=True) -> list:
         legend = []
-        if with_areas:
+        if with_areas and self.areas:
             legend.append({"title": "总体任务 Policy areas (key tasks)",
                            "items": [{"label": a, "color": self.area_colour[a], "square": True} for a in self.areas]})
+        parts = [g for g in self.groups if g.startswith(PART_GROUP)]
+        if with_areas and parts:
+            legend.append({"title": "文件的部分 Parts of the document (items)",
+                           "items": [{"label": self.group_label[g], "color": self.colour[g], "square": True}
+                                     for g in parts]})
         if with_classes:
             present = sorted({self.units[u]["classification"] for u in self.units},
                              key=lambda c: list(CLASS_COLOURS).index(c) if c in CLASS_COLOURS else 99)
@@ -207,18 +288,32 @@ class Views:
         if with_roles:
             legend.append({"title": "责任 Responsibility", "items": [
                 {"kind": "line", "label": "牵头 lead", "color": "#333"},
-                {"kind": "line", "label": "配合 support", "color": "#888", "dashed": True}]})
+                {"kind": "line", "label": "配合 support", "color": "#888", "dashed": True},
+                *([{"kind": "line", "label": "共同负责 jointly responsible (no lead named)", "color": JOINT_COLOUR,
+                    "dotted": True}] if self.a.has_responsible else [])]})
         return legend
 
     def _area_filters(self) -> list:
-        return [{"id": f"area:{a}", "label": a} for a in self.areas]
+        return [{"id": g, "label": self.group_label[g]} for g in self.groups]
+
+    def _filter_title(self) -> str:
+        if not self.areas:
+            return "按文件的部分筛选 Filter by part"
+        return "按总体任务筛选 Filter by area" if len(self.areas) == len(self.groups) else \
+            "按总体任务或部分筛选 Filter by area or part"
 
     @staticmethod
     def _role_edge(net: Network, u: str, t: str, role: str) -> None:
         if role == "lead":
             net.add_edge(u, t, width=3, color="#333333", dashes=False, role="lead", title="牵头 lead")
-        else:
+        elif role == "support":
             net.add_edge(u, t, width=1, color="#999999", dashes=True, role="support", title="配合 support")
+        else:
+            net.add_edge(u, t, width=2, color=JOINT_COLOUR, dashes=[2, 4], role="responsible",
+                         title="共同负责 jointly responsible (no lead named)")
+
+    def _title(self, view: str) -> str:
+        return (VIEWS if self.a.key_tasks_only else ITEM_VIEWS)[view]
 
     # -- views ---------------------------------------------------------------------------
     def responsibility_network(self) -> Page:
@@ -231,10 +326,13 @@ class Views:
         for u, t, role in sorted((e[0], e[1], e[2]) if B.nodes[e[0]]["kind"] == "unit" else (e[1], e[0], e[2])
                                  for e in B.edges(data="role")):
             self._role_edge(net, u, t, role)
-        return _render(net, "responsibility-network", VIEWS["responsibility-network"],
-                       f"{len(tasks_of(B))} 项重点工作（按总体任务着色）与 {len(units_of(B))} 个责任单位（按类别着色）；"
-                       "实线为牵头，虚线为配合；节点大小表示参与程度。",
-                       self._legend(), self._area_filters(), "按总体任务筛选 Filter by area")
+        coloured = "按总体任务着色" if len(self.areas) == len(self.groups) else \
+            ("按所在部分着色" if not self.areas else "按总体任务或所在部分着色")
+        lines = "实线为牵头，虚线为配合" + ("，点线为共同负责" if self.a.has_responsible else "")
+        return _render(net, "responsibility-network", self._title("responsibility-network"),
+                       f"{len(tasks_of(B))} 项{self.noun}（{coloured}）与 {len(units_of(B))} 个责任单位（按类别着色）；"
+                       f"{lines}；节点大小表示参与程度。",
+                       self._legend(), self._area_filters(), self._filter_title())
 
     def unit_network(self) -> Page:
         P = self.a.P
@@ -250,18 +348,21 @@ class Views:
                          kind="unit", filterGroup=f"community:{row['community']}")
         for a, b, w in sorted(P.edges(data="weight")):
             net.add_edge(a, b, width=1 + 1.5 * (w - 1), value=w, color="#aaaaaa",
-                         title=f"{P.nodes[a]['label']} — {P.nodes[b]['label']}：共同承担 {w} 项重点工作")
+                         title=f"{P.nodes[a]['label']} — {P.nodes[b]['label']}：共同承担 {w} 项{self.noun}")
+        shared = "shared key tasks" if self.a.key_tasks_only else "shared items"
         legend = [{"title": "社区 Communities (Louvain)", "items": [
             {"label": f"{i}: {len(g)} 个单位 units", "color": AREA_COLOURS[(i - 1) % len(AREA_COLOURS)]}
             for i, g in enumerate(self.a.communities, 1)]},
-            {"title": "连线 Links", "items": [{"kind": "line", "label": "线宽 = 共同承担的重点工作数 shared key tasks",
+            {"title": "连线 Links", "items": [{"kind": "line", "label": f"线宽 = 共同承担的{self.noun}数 {shared}",
                                               "color": "#aaa"}]}]
         filters = [{"id": f"community:{i}", "label": f"社区 community {i}"} for i in range(1, len(self.a.communities) + 1)]
-        return _render(net, "unit-network", VIEWS["unit-network"],
-                       f"{P.number_of_nodes()} 个责任单位，{P.number_of_edges()} 对共同承担重点工作的单位；按社区着色。",
+        return _render(net, "unit-network", self._title("unit-network"),
+                       f"{P.number_of_nodes()} 个责任单位，{P.number_of_edges()} 对共同承担{self.noun}的单位；按社区着色。",
                        legend, filters, "按社区筛选 Filter by community")
 
     def policy_hierarchy(self) -> Page:
+        """Higher-level documents → this document → its areas, or its sections and tables → its items → the
+        documents they cite."""
         B = self.a.B
         net = _network(_options(physics=False, hierarchical=True))
         texts = {}
@@ -276,37 +377,66 @@ class Views:
         for row in rows:
             if row["higher"]:
                 net.add_edge(row["higher"], row["text"], title="由……落实 carried out by", arrows="to", color="#c0392b")
-        text_of_task = {r["t"]: r["text"] for r in self.engine.select(TASK_TEXT, source="views: tasks").records()}
         for area in self.areas:
             area_id = f"area:{area}"
             net.add_node(area_id, label=area, title=f"总体任务：{area}", level=2, shape="ellipse",
                          color=self.area_colour[area], font={"color": "#ffffff", "face": FONT}, kind="area",
                          filterGroup=area_id)
         linked = set()
+
+        def link(a: str, b: str) -> None:
+            if (a, b) not in linked:
+                linked.add((a, b))
+                net.add_edge(a, b, arrows="to", color="#888888")
+
+        deepest = 3
         for t in tasks_of(B):
             d = B.nodes[t]
             self._task_node(net, t)
-            net.node_map[t]["level"] = 3
-            area_id = f"area:{d['area']}"
-            text = text_of_task.get(t)
-            if text in texts and (text, area_id) not in linked:
-                linked.add((text, area_id))
-                net.add_edge(text, area_id, arrows="to", color="#888888")
-            net.add_edge(area_id, t, arrows="to", color="#888888")
+            text = self.text_of(t)
+            if d["area"]:  # Wenzhou's task list: text → area → key task
+                net.node_map[t]["level"] = 3
+                area_id = f"area:{d['area']}"
+                if text in texts:
+                    link(text, area_id)
+                net.add_edge(area_id, t, arrows="to", color="#888888")
+                continue
+            chain = self.chain(t)  # nearest first: the sections and tables down from the text to the item
+            above = text if text in texts else None
+            for depth, part in enumerate(reversed(chain), start=2):
+                if part not in net.node_map:
+                    if self.parts[part]["kind"] == "item":  # an item inside an item
+                        self._task_node(net, part)
+                    else:
+                        name = self.part_name(part)
+                        net.add_node(part, label=_wrap(name), title=name, shape="ellipse",
+                                     color=self.colour[self.group_of[t]], font={"color": "#ffffff", "face": FONT},
+                                     kind=self.parts[part]["kind"], filterGroup=self.group_of[t])
+                    net.node_map[part]["level"] = depth
+                if above is not None:
+                    link(above, part)
+                above = part
+            net.node_map[t]["level"] = 2 + len(chain)
+            deepest = max(deepest, 2 + len(chain))
+            if above is not None:
+                link(above, t)
         cited = self.engine.select(CITED, source="views: cited documents").records()
         for row in cited:
             if row["doc"] not in net.node_map:
-                net.add_node(row["doc"], label=_wrap(row["title"]), title=row["title"], level=4, shape="box",
+                net.add_node(row["doc"], label=_wrap(row["title"]), title=row["title"], level=deepest + 1, shape="box",
                              color="#dfe6e9", kind="document")
             net.add_edge(row["t"], row["doc"], arrows="to", dashes=True, color="#aaaaaa", title="引用 cites")
+        parts = [g for g in self.groups if g.startswith(PART_GROUP)]
         legend = [{"title": "层级 Levels", "items": [
             {"label": "上级文件 higher-level documents", "color": "#fde2c8", "square": True},
             {"label": "本文件 this document", "color": "#f8c291", "square": True},
             *({"label": a, "color": self.area_colour[a]} for a in self.areas),
+            *({"label": self.group_label[g], "color": self.colour[g]} for g in parts),
             *([{"label": "引用文件 cited documents", "color": "#dfe6e9", "square": True}] if cited else [])]}]
-        return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"],
-                       "上级政策 → 本文件 → 总体任务 → 重点工作" + (" → 引用文件" if cited else "") + "。",
-                       legend, self._area_filters(), "按总体任务筛选 Filter by area")
+        steps = " → ".join(["上级政策", "本文件", *(["总体任务 → 重点工作"] if self.areas else []),
+                            *(["章节与任务表 → 事项"] if parts else []), *(["引用文件"] if cited else [])])
+        return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"], steps + "。",
+                       legend, self._area_filters(), self._filter_title())
 
     def unit_view(self, name: str) -> Page:
         row = self.a.unit(name)
@@ -320,29 +450,38 @@ class Views:
                     self._unit_node(net, other)
                 self._role_edge(net, other, t, B.edges[other, t]["role"])
         slug = row["iri"].rstrip("/").rsplit("/", 1)[-1]
-        return _render(net, f"unit-{slug}", f"{row['label']}：牵头 {row['lead_tasks']} 项，参与 {row['involved_tasks']} 项",
-                       f"{row['label']}（{row['label_en']}）的重点工作、角色与协作单位。",
-                       self._legend(), self._area_filters(), "按总体任务筛选 Filter by area")
+        joint = f"共同负责 {row['responsible_tasks']} 项，" if row["responsible_tasks"] else ""
+        english = f"（{row['label_en']}）" if row["label_en"] else ""
+        return _render(net, f"unit-{slug}", f"{row['label']}：牵头 {row['lead_tasks']} 项，{joint}参与 {row['involved_tasks']} 项",
+                       f"{row['label']}{english}的{self.noun}、角色与协作单位。",
+                       self._legend(), self._area_filters(), self._filter_title())
 
     def index(self, pages: list[Page], source: str) -> Page:
         from .plots import lead_involvement_chart, unit_area_heatmap
 
-        s = self.a.summary()
-        figures = [("重点工作 key tasks", s["key_tasks"]), ("责任单位 responsible units", s["units"]),
+        s, joint = self.a.summary(), self.a.has_responsible
+        figures = [(f"{self.noun} {'key tasks' if self.a.key_tasks_only else 'items'}", s["items"]),
+                   ("责任单位 responsible units", s["units"]),
                    ("牵头分工 lead assignments", s["lead_assignments"]),
                    ("配合分工 support assignments", s["support_assignments"]),
-                   ("多牵头重点工作 tasks with several leads", len(self.a.multi_lead_tasks)),
-                   ("共同承担的单位对 pairs of units sharing tasks", s["co_responsibility_pairs"]),
+                   *([("共同负责分工 jointly responsible assignments", s["responsible_assignments"])] if joint else []),
+                   (f"多牵头{self.noun} {'tasks' if self.a.key_tasks_only else 'items'} with several leads",
+                    len(self.a.multi_lead_tasks)),
+                   (f"共同承担的单位对 pairs of units sharing {'tasks' if self.a.key_tasks_only else 'items'}",
+                    s["co_responsibility_pairs"]),
                    ("社区 communities", s["communities"])]
         top = [{"label": u["label"], "lead_tasks": u["lead_tasks"], "involved_tasks": u["involved_tasks"],
-                "numbers": " ".join(map(str, u["lead_task_numbers"]))} for u in self.a.units[:10]]
-        plots = [{"title": "各单位牵头与参与的重点工作 Key tasks led and supported per unit",
-                  "data": base64.b64encode(lead_involvement_chart(self.a)).decode()},
-                 {"title": "单位 × 总体任务 Units × policy areas",
-                  "data": base64.b64encode(unit_area_heatmap(self.a)).decode()}]
+                "responsible_tasks": u["responsible_tasks"], "numbers": " ".join(map(str, u["lead_task_numbers"]))}
+               for u in self.a.units[:10]]
+        charts = [(f"各单位牵头与参与的{self.noun} " + ("Key tasks led and supported per unit" if self.a.key_tasks_only
+                                                   else "Items led, supported and held jointly per unit"),
+                   lead_involvement_chart(self.a)),
+                  ("单位 × 总体任务 Units × policy areas", unit_area_heatmap(self.a))]
+        plots = [{"title": title, "data": base64.b64encode(png).decode()} for title, png in charts if png is not None]
         views = [{"file": f"{p.name}.html", "title": p.title, "description": p.description} for p in pages]
-        html = _env().get_template("index.html").render(title="policy-kg views", source=source, figures=figures,
-                                                        views=views, top_units=top, plots=plots)
+        html = _env().get_template("index.html").render(
+            title="policy-kg views", source=source, figures=figures, views=views, top_units=top, plots=plots,
+            items="key tasks" if self.a.key_tasks_only else "items", joint=joint)
         return Page("index", "policy-kg views", "", html)
 
 

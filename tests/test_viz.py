@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.query import open_engine
 from kg.viz import VIEWS, build_pages, script_json
-from tests.conftest import MINI, ROOT
+from tests.conftest import MINI, ROOT, needs_genre
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -128,6 +128,80 @@ def test_cli_writes_utf8_pages(ttl, tmp_path):
     assert "市发展改革委" in html and '<meta charset="utf-8">' in html
     bad = CliRunner().invoke(main, ["viz", "--graph", str(ttl), "--out", str(out), "--unit", "市海洋局"])
     assert bad.exit_code == 2 and "no unit named '市海洋局'" in bad.stderr
+
+
+# -- a document of the genre: measures in a task table, units jointly responsible ----------------------------
+TABLE = "https://w3id.org/policy-kg/id/doc/task-table/"  # a cut of Huzhou's 重点任务分解表 (tests/data/layouts)
+TABLE_EXPECTED = {  # nodes, edges, read off the table
+    "responsibility-network": (32, 44),  # 16 rows + 16 units; 1 lead + 1 support + 42 jointly responsible
+    "unit-network": (16, 35),
+    # 2 higher documents, the text, the table, its 16 rows, the 导则 row 2 cites
+    "policy-hierarchy": (21, 20),
+    "unit-shi-jing-xin-ju": (22, 27),  # 市经信局, its 10 rows, its 11 partners; 27 units on those rows
+}
+
+
+@pytest.fixture(scope="module")
+def table_pages(layout_ttl):
+    return {p.name: p for p in build_pages(open_engine([layout_ttl("task-table")]), units=["市经信局"], source="t.ttl")}
+
+
+def test_views_of_a_task_table(table_pages):
+    assert sorted(table_pages) == sorted([*VIEWS, "unit-shi-jing-xin-ju", "index"])
+    for name, (n_nodes, n_edges) in TABLE_EXPECTED.items():
+        data = data_of(table_pages[name].html)
+        assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges), name
+    assert table_pages["responsibility-network"].title == "事项与责任单位 Items and responsible units"
+    assert table_pages["unit-shi-jing-xin-ju"].title == "市经信局：牵头 1 项，共同负责 9 项，参与 10 项"
+
+
+def test_jointly_responsible_edges_and_tooltips(table_pages):
+    data = data_of(table_pages["responsibility-network"].html)
+    styles = {e["role"]: (e["width"], e["dashes"], e["color"]) for e in data["edges"]}
+    assert styles == {"lead": (3, False, "#333333"), "support": (1, True, "#999999"), "responsible": (2, [2, 4], "#8e6bb8")}
+    assert sum(e["role"] == "responsible" for e in data["edges"]) == 42
+    row3 = next(n for n in data["nodes"] if n["id"] == TABLE + "table/1/row/3")
+    assert row3["label"] == "表/3 具身智能数据采集训练场建设"
+    assert row3["title"].split("\n") == [
+        "事项 表/3：具身智能数据采集训练场建设", "所在部分：湖州市人工智能创新发展重点任务分解表",
+        "共同负责单位：各区县政府、市产业集团、市经信局、市数据局（未写明牵头）", "完成时限：2027年底"]
+    row15 = next(n for n in data["nodes"] if n["id"] == TABLE + "table/1/row/15")
+    assert row15["title"].split("\n")[2:] == ["牵头单位：市经信局", "配合单位：相关部门", "完成时限：2026年底"]
+    eit = next(n for n in data["nodes"] if n["id"] == TABLE + "org/shi-jing-xin-ju")
+    assert "牵头 1 项 · 共同负责 9 项 · 参与 10 项事项" in eit["title"]
+    assert data["legend"][-1]["items"][-1] == {"kind": "line", "label": "共同负责 jointly responsible (no lead named)",
+                                                "color": "#8e6bb8", "dotted": True}
+    assert data["filters"] == [{"id": "part:" + TABLE + "table/1", "label": "湖州市人工智能创新发展重点任务分解表"}]
+
+
+def test_hierarchy_goes_through_the_table(table_pages):
+    data = data_of(table_pages["policy-hierarchy"].html)
+    level = {n["id"]: n["level"] for n in data["nodes"]}
+    assert level[TABLE + "text"] == 1 and level[TABLE + "table/1"] == 2 and level[TABLE + "table/1/row/7"] == 3
+    edges = {(e["from"], e["to"]) for e in data["edges"]}
+    assert (TABLE + "text", TABLE + "table/1") in edges and (TABLE + "table/1", TABLE + "table/1/row/7") in edges
+    assert table_pages["policy-hierarchy"].description == "上级政策 → 本文件 → 章节与任务表 → 事项 → 引用文件。"
+
+
+def test_index_of_a_task_table(table_pages):
+    html = table_pages["index"].html
+    assert "<th>事项 items</th><td class=\"n\">16</td>" in html
+    assert "<th>共同负责分工 jointly responsible assignments</th><td class=\"n\">42</td>" in html
+    assert "<h2>Who leads the most items</h2>" in html and "key task" not in html
+    assert html.count("data:image/png;base64,") == 1  # no policy areas: no heatmap
+
+
+@needs_genre
+def test_views_of_a_plan_without_areas(genre_ttl, tmp_path):
+    """Zhejiang's 新场景 plan: once a numpy error in the heatmap (no areas); its items grouped by part."""
+    out = tmp_path / "views"
+    result = CliRunner().invoke(main, ["viz", "--graph", str(genre_ttl("zhejiang-xinchangjing-xingdongfangan")),
+                                       "--out", str(out), "--unit", "省科技厅"])
+    assert result.exit_code == 0, result.stderr
+    data = data_of((out / "responsibility-network.html").read_text(encoding="utf-8"))
+    assert (len(data["nodes"]), len(data["edges"])) == (33 + 45, 21 + 68 + 39)
+    assert [f["label"] for f in data["filters"]] == ["二 加快培育重点领域应用场景", "三 明确场景开放应用流程",
+                                                     "四 加大政策和要素支持", "五 加强组织保障"]
 
 
 # -- in a real browser ----------------------------------------------------------------------
@@ -261,4 +335,50 @@ def test_markup_stays_text_in_browser(browser, hostile, tmp_path):
     assert '<img src=x onerror="window.__pwned=1">甲局' in options
     assert visit.js("() => window.__pwned === undefined")
     assert visit.requests == []
+    visit.page.close()
+
+
+@pytest.fixture(scope="module")
+def table_written(layout_ttl, tmp_path_factory):
+    out = tmp_path_factory.mktemp("table-views")
+    result = CliRunner().invoke(main, ["viz", "--graph", str(layout_ttl("task-table")), "--out", str(out),
+                                       "--unit", "市经信局"])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.slow
+@needs_browser
+@pytest.mark.parametrize("name", sorted(TABLE_EXPECTED))
+def test_genre_view_in_browser(browser, table_written, name):
+    visit = Visit(browser, table_written / f"{name}.html")
+    visit.wait_ready()
+    counts = visit.js("() => [window.policyKg.network.body.data.nodes.length, window.policyKg.network.body.data.edges.length]")
+    assert tuple(counts) == TABLE_EXPECTED[name]
+    assert visit.requests == [] and visit.errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / f"task-table-{name}.png"))
+    visit.page.close()
+
+
+@pytest.mark.slow
+@needs_browser
+def test_genre_tooltip_filter_and_unit_selector(browser, table_written):
+    visit = Visit(browser, table_written / "responsibility-network.html")
+    visit.wait_ready()
+    text = visit.hover_node(TABLE + "table/1/row/3")
+    assert text.splitlines() == ["事项 表/3：具身智能数据采集训练场建设", "所在部分：湖州市人工智能创新发展重点任务分解表",
+                                 "共同负责单位：各区县政府、市产业集团、市经信局、市数据局（未写明牵头）", "完成时限：2027年底"]
+    # the legend draws the jointly responsible line dotted
+    assert visit.js("() => document.querySelectorAll('#legend .line.dotted').length") == 1
+    # the part filter hides the table's rows, and only them
+    visit.page.get_by_label("湖州市人工智能创新发展重点任务分解表").uncheck()
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 16
+    visit.page.get_by_label("湖州市人工智能创新发展重点任务分解表").check()
+    # choosing a unit shows only it, its items and the units on them: as in unit-shi-jing-xin-ju.html
+    visit.page.select_option("#unit", TABLE + "org/shi-jing-xin-ju")
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 22
+    visit.page.select_option("#unit", "")
+    assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 32
+    assert visit.requests == [] and visit.errors == []
     visit.page.close()
