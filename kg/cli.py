@@ -259,28 +259,31 @@ def viz_cmd(graphs, store_dir, out_dir, views, units) -> None:
 @click.option("--format", "fmt", type=click.Choice(["tsv", "md", "xlsx"]), default="tsv", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="Write to this file (xlsx needs it).")
 def export_table_cmd(graphs, store_dir, fmt, out_file) -> None:
-    """Write the task list back from the graph alone: one row per key task, as in the source's table.
+    """Write the document's items back from the graph alone: Wenzhou's task list as the source's table has it,
+    or for any other document one row per item in the columns it has (number path, item, text, lead, supporting
+    and jointly responsible units, deadline; period, contact and area where present).
 
     \b
     Examples:
       policy-kg export-table --format md
       policy-kg export-table --format xlsx --out task-list.xlsx
+      policy-kg export-table --graph build/guofa-2018-39-jiuye.ttl --format md
     """
     from .errors import InputError
     from .export import write_all
     from .query import open_engine
-    from .table import task_rows, to_markdown, to_tsv, to_xlsx
+    from .table import export_table
 
-    rows = task_rows(open_engine(list(graphs), store=store_dir), sep="\n" if fmt == "xlsx" else " ")
+    table = export_table(open_engine(list(graphs), store=store_dir), sep="\n" if fmt == "xlsx" else " ")
     if fmt == "xlsx":
         if not out_file:
             raise InputError("--format xlsx needs --out FILE.xlsx")
-        data = to_xlsx(rows)
+        data = table.xlsx()
     else:
-        data = (to_tsv(rows) if fmt == "tsv" else to_markdown(rows)).encode("utf-8")
+        data = (table.tsv() if fmt == "tsv" else table.markdown()).encode("utf-8")
     if out_file:
         write_all({Path(out_file): data})
-        click.echo(f"wrote {out_file}: {len(rows)} key tasks")
+        click.echo(f"wrote {out_file}: {len(table.rows)} {table.noun}")
     else:
         click.echo(data.decode("utf-8"), nl=False)
 

@@ -1,8 +1,12 @@
-"""The task list written back from the graph alone: one row per key task, as the source's table has it.
+"""The document's items written back from the graph alone: one row per item, in the columns the document has.
 
-Reads RDF through SPARQL (any graph following the ontology). Cells hold the normalised text: items
-numbered as in the source ("1. …"), units in the source's order with ``*`` on lead units, the
-contact's phone as written. Formats: TSV, Markdown, Excel.
+Reads RDF through SPARQL (any graph following the ontology). A graph whose items are all key tasks of a
+task list (Wenzhou's) gives that list as the source's table has it: targets and measures numbered as in
+the source ("1. …"), units in the source's order with ``*`` on lead units, the contact's phone as written.
+Any other graph gives one row per item (key task, measure or table row): its number path, label and text,
+its lead, supporting and jointly responsible units in the source's order, and its deadline, period,
+contact and area where the document has them. Formats: TSV, Markdown (markup in the text escaped), Excel
+(every cell text, never a formula).
 """
 
 from __future__ import annotations
@@ -11,11 +15,18 @@ import csv
 import io
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .normalize import chinese_ordinal
 from .query import Engine
 
 HEADER = ("序号", "总体任务", "重点工作", "温州市目标", "温州市落实举措", "实施阶段", "责任单位", "联系人")
+WIDTHS = (6, 16, 28, 60, 90, 12, 40, 22)
+# the columns of an item table, in order: key, header, width (Excel); a column is written where some row has a value
+ITEM_COLUMNS = (("document", "文件", 30), ("number", "编号", 14), ("label", "事项", 28), ("text", "内容", 80),
+                ("targets", "目标", 60), ("measures", "落实举措", 90), ("lead", "牵头单位", 24),
+                ("support", "配合单位", 36), ("responsible", "共同责任单位", 36), ("deadline", "完成时限", 16),
+                ("period", "实施阶段", 12), ("contact", "联系人", 22), ("area", "总体任务", 16))
 
 _PREFIXES = """
 PREFIX pol: <https://w3id.org/policy-kg/ontology#>
@@ -23,6 +34,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
 """
 TASKS = _PREFIXES + """
 SELECT ?t ?number ?title ?areaNumber ?area ?period ?contact ?tel WHERE {
@@ -49,6 +61,38 @@ SELECT ?t ?unit ?role ?position WHERE {
   OPTIONAL { ?q pol:position ?position }
   ?u rdfs:label ?unit . FILTER (lang(?unit) = "zh")
 }
+"""
+
+
+# the items: subjects of the three responsibility properties, whatever their class
+ITEM = "{ SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?anyUnit } }"
+KIND = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?t) AS ?items) (COUNT(DISTINCT ?k) AS ?keyTasks) WHERE {
+  """ + ITEM + """
+  OPTIONAL { ?t a pol:KeyTask . ?list pol:hasKeyTask ?t . BIND (?t AS ?k) }
+}
+"""
+ITEM_ROWS = _PREFIXES + """
+SELECT ?t ?line ?number ?path ?label ?text ?deadline ?period ?areaNumber ?area ?doc ?docTitle WHERE {
+  { SELECT ?t (MIN(?l) AS ?line) WHERE { """ + ITEM + """ ?t pol:sourceLine ?l } GROUP BY ?t HAVING (COUNT(?l) > 0) }
+  ?t pol:number ?number ; rdfs:label ?label .
+  FILTER (lang(?label) = "zh")
+  OPTIONAL { ?t pol:numberPath ?path }
+  OPTIONAL { ?t pol:text ?text }
+  OPTIONAL { ?t pol:deadline ?deadline }
+  OPTIONAL { ?t pol:period ?p . ?p rdfs:label ?period . FILTER (lang(?period) = "zh") }
+  OPTIONAL { ?t pol:area ?a . ?a skos:prefLabel ?area . OPTIONAL { ?a pol:number ?areaNumber } }
+  OPTIONAL {
+    ?t eli:is_part_of+ ?doc . ?doc a ?docClass . VALUES ?docClass { pol:PolicyDocument pol:Notice }
+    OPTIONAL { ?doc eli:title ?docTitle }
+  }
+}
+ORDER BY ?t
+"""
+ITEM_CONTACTS = _PREFIXES + """
+SELECT DISTINCT ?t ?contact ?tel WHERE { """ + ITEM + """ ?t pol:contact ?c . ?c vcard:fn ?contact .
+  OPTIONAL { ?c vcard:hasTelephone ?tel } }
+ORDER BY ?t ?contact ?tel
 """
 
 
@@ -93,42 +137,134 @@ def task_rows(engine: Engine, sep: str = " ") -> list[tuple[str, ...]]:
     return rows
 
 
-def to_tsv(rows: list[tuple[str, ...]]) -> str:
+@dataclass
+class Table:
+    """Rows under a header, and how an Excel sheet shows them."""
+
+    header: tuple[str, ...]
+    rows: list[tuple]
+    noun: str  # what a row is: "key tasks" (a task list) or "items"
+    sheet: str = "任务清单"
+    widths: tuple[int, ...] = WIDTHS
+    escape: bool = False  # Markdown: escape markup in the cells (the task list's cells are written as they were)
+
+    def tsv(self) -> str:
+        return to_tsv(self.rows, self.header)
+
+    def markdown(self) -> str:
+        return to_markdown(self.rows, self.header, self.escape)
+
+    def xlsx(self) -> bytes:
+        return to_xlsx(self.rows, self.header, self.sheet, self.widths)
+
+
+def export_table(engine: Engine, sep: str = " ") -> Table:
+    """The graph's items as a table: the task list where every item is a key task of one (Wenzhou's), else one
+    row per item in the columns the document has (:func:`item_table`). *sep* joins numbered targets or measures."""
+    kind = engine.select(KIND, source="table: items").records()[0]
+    if int(kind["items"]) and kind["keyTasks"] == kind["items"]:
+        return Table(HEADER, task_rows(engine, sep), "key tasks")
+    return item_table(engine, sep)
+
+
+def item_table(engine: Engine, sep: str = " ") -> Table:
+    """One row per item in document order (documents by title), in the columns of :data:`ITEM_COLUMNS` that some
+    row has a value in; the document column only where the graph holds more than one document.
+
+    >>> from kg.query import open_engine
+    >>> table = item_table(open_engine(["tests/data/mini.ttl"]))
+    >>> table.header
+    ('编号', '事项', '目标', '落实举措', '牵头单位', '配合单位', '实施阶段', '联系人', '总体任务')
+    >>> table.rows[0][:2], table.rows[0][4:6]
+    (('1', '加大投资'), ('乙委、甲局', '丙办'))
+    """
+    parts: dict[str, dict[str, list]] = defaultdict(lambda: {"target": [], "measure": []})
+    for r in engine.select(ITEMS, source="task table: items").records():
+        parts[r["t"]][r["kind"]].append((int(r["number"]), r["text"], r["unnumbered"] == "true"))
+    units: dict[str, list] = defaultdict(list)
+    for r in engine.select(UNITS, source="item table: units").records():
+        units[r["t"]].append((int(r["position"]) if r["position"] else 10**6, r["unit"], r["role"].rsplit("#", 1)[-1]))
+    contacts: dict[str, list] = defaultdict(list)
+    for r in engine.select(ITEM_CONTACTS, source="item table: contacts").records():
+        contacts[r["t"]].append(f"{r['contact']} {phone_as_written(r['tel'])}".strip())
+    found: dict[str, dict] = {}
+    for r in engine.select(ITEM_ROWS, source="item table: items").records():
+        found.setdefault(r["t"], r)  # an item has one row unless it is part of two documents: the first
+    rows = []
+    for t, r in found.items():
+        listed = sorted(units[t])
+        names = {role: "、".join(name for _, name, r_ in listed if r_ == role)
+                 for role in ("LeadRole", "SupportRole", "ResponsibleRole")}
+        area = f"{chinese_ordinal(int(r['areaNumber']))}、{r['area']}" if r["areaNumber"] else (r["area"] or "")
+        row = {"document": r["docTitle"] or r["doc"] or "", "number": r["path"] or r["number"], "label": r["label"],
+               "text": r["text"] or "", "targets": items_cell(sorted(parts[t]["target"]), sep),
+               "measures": items_cell(sorted(parts[t]["measure"]), sep), "lead": names["LeadRole"],
+               "support": names["SupportRole"], "responsible": names["ResponsibleRole"], "deadline": r["deadline"] or "",
+               "period": r["period"] or "", "contact": " / ".join(contacts[t]), "area": area}
+        rows.append(((r["doc"] or "", int(r["line"]), int(r["number"]), t), row))
+    rows = [row for _, row in sorted(rows, key=lambda kv: kv[0])]
+    several = len({row["document"] for row in rows}) > 1
+    columns = [c for c in ITEM_COLUMNS if (c[0] != "document" or several) and any(row[c[0]] for row in rows)]
+    return Table(tuple(header for _, header, _ in columns), [tuple(row[key] for key, _, _ in columns) for row in rows],
+                 "items", "事项清单", tuple(width for _, _, width in columns), escape=True)
+
+
+def to_tsv(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
 
 
-def to_markdown(rows: list[tuple[str, ...]]) -> str:
-    def cell(v: str) -> str:
-        return v.replace("|", "\\|").replace("\n", "<br>")
+_MARKUP = re.compile(r"([\\`*_\[\]<>&|~])")
 
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+
+def markdown_text(value: str) -> str:
+    r"""Text as Markdown shows it, not as markup: every character that could start markup escaped.
+
+    >>> print(markdown_text('<img src=x onerror="1"> **R&D** [a](b) | x'))
+    \<img src=x onerror="1"\> \*\*R\&D\*\* \[a\](b) \| x
+    """
+    return _MARKUP.sub(r"\\\1", value)
+
+
+def to_markdown(rows: list[tuple], header: tuple[str, ...] = HEADER, escape: bool = False) -> str:
+    """A Markdown table; with *escape*, markup in the cells shows as the characters it is made of."""
+
+    def cell(v) -> str:
+        v = str(v)
+        return (markdown_text(v) if escape else v.replace("|", "\\|")).replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def to_xlsx(rows: list[tuple[str, ...]]) -> bytes:
-    """An Excel workbook with one sheet, 任务清单; the bytes do not depend on the clock."""
+def to_xlsx(rows: list[tuple], header: tuple[str, ...] = HEADER, sheet: str = "任务清单",
+            widths: tuple[int, ...] = WIDTHS) -> bytes:
+    """An Excel workbook with one sheet; every text cell is a string, never a formula (a cell may start with
+    '='), and the bytes do not depend on the clock. The task list's 序号 stays a number."""
     import datetime as dt
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "任务清单"
-    ws.append(HEADER)
+    ws.title = sheet
+    ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([int(row[0]), *row[1:]])
-    for column, width in zip("ABCDEFGH", (6, 16, 28, 60, 90, 12, 40, 22)):
-        ws.column_dimensions[column].width = width
+        ws.append([int(row[0]), *row[1:]] if header == HEADER else list(row))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     for row in ws.iter_rows(min_row=2):
         for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl takes a value starting with '=' for a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
