@@ -353,9 +353,8 @@ def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
     from .build import load_graph
     from .errors import InputError
     from .export import turtle_bytes
-    from .publish import redact, upload
+    from .publish import document_iri, redact, upload
     from .query import default_graph_path
-    from .vocab import POL, RDF
 
     paths = list(graphs) or [default_graph_path()]
     if graph_iri and len(paths) > 1:
@@ -364,10 +363,10 @@ def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
         graph = load_graph([path])
         if profile:
             graph = redact(graph, profile)[0]
-        doc = next(iter(graph.subjects(RDF.type, POL.Notice)), None)
+        doc = document_iri(graph)
         iri = graph_iri or (f"{doc}/graph" if doc else None)
         if iri is None:
-            raise InputError("no pol:Notice in the graph to name it after: give --graph-iri", path)
+            raise InputError("no pol:PolicyDocument in the graph to name it after: give --graph-iri", path)
         status = upload(turtle_bytes(graph), endpoint, iri, user)
         click.echo(f"published {path} ({len(graph)} triples) to <{iri}> at {endpoint}: HTTP {status}")
 

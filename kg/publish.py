@@ -91,16 +91,27 @@ def read_jsonld(path: Path) -> Graph:
     return Graph().parse(data=json.dumps(data), format="json-ld")
 
 
+# the document of a graph: a pol:PolicyDocument (pol:Notice is one, for transmittal notices like Wenzhou's);
+# its date and number where it has them; whether its issuer is a unit of the gazetteer (Wenzhou's)
 DOCS = """
 PREFIX pol: <https://w3id.org/policy-kg/ontology#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX time: <http://www.w3.org/2006/time#>
-SELECT ?doc ?title ?number ?date ?text ?textTitle WHERE {
-  ?doc a pol:Notice ; eli:title ?title ; eli:date_document ?date ; eli:has_part ?text .
+SELECT DISTINCT ?doc ?title ?number ?date ?textTitle ?wenzhou ?keyTasks WHERE {
+  ?doc a ?class ; eli:title ?title .
+  VALUES ?class { pol:PolicyDocument pol:Notice }
   OPTIONAL { ?doc eli:id_local ?number }
-  ?text a pol:PolicyText ; eli:title ?textTitle .
+  OPTIONAL { ?doc eli:date_document ?date }
+  OPTIONAL { ?doc eli:has_part ?text . ?text a pol:PolicyText ; eli:title ?textTitle . }
+  BIND (EXISTS { ?doc eli:passed_by ?issuer . ?issuer pol:inGazetteer true } AS ?wenzhou)
+  BIND (EXISTS { ?t a pol:KeyTask } AS ?keyTasks)
 }
-ORDER BY ?doc
+ORDER BY ?doc ?textTitle
+"""
+# an item to show: Wenzhou's key task 1, else the first item in the document
+FIRST_ITEM = """
+PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+SELECT ?t (MIN(?l) AS ?line) WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u ; pol:sourceLine ?l }
+GROUP BY ?t HAVING (COUNT(?l) > 0) ORDER BY ?line ?t LIMIT 1
 """
 YEARS = """
 PREFIX pol: <https://w3id.org/policy-kg/ontology#>
@@ -116,7 +127,13 @@ SELECT DISTINCT ?area WHERE { ?a a pol:PolicyArea ; skos:prefLabel ?area . } ORD
 """
 
 
-def modified_date(default: dt.date) -> dt.date:
+def document_iri(graph: Graph) -> URIRef | None:
+    """The policy document a graph is about (a pol:PolicyDocument, or a pol:Notice, which is one); None if none."""
+    found = sorted({*graph.subjects(RDF.type, POL.PolicyDocument), *graph.subjects(RDF.type, POL.Notice)})
+    return found[0] if found else None
+
+
+def modified_date(default: dt.date | None) -> dt.date | None:
     """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else *default*; never the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -137,14 +154,11 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         g.bind(prefix, ns)
     catalog = URIRef(base + "catalog")
     publisher = URIRef(base + "org/policy-kg")
-    place = URIRef(base + "place/wenzhou")
+    place = URIRef(base + "place/wenzhou")  # where the gazetteer's units are: Wenzhou's documents only
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("policy-kg", lang="en")))
     g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
     g.add((LICENSE, RDFS.label, Literal("Creative Commons Attribution 4.0", lang="en")))
-    g.add((place, RDF.type, DCTERMS.Location))
-    g.add((place, SKOS.prefLabel, Literal("温州市", lang="zh")))
-    g.add((place, SKOS.prefLabel, Literal("Wenzhou", lang="en")))
     g.add((catalog, RDF.type, DCAT.Catalog))
     g.add((catalog, DCTERMS.title, Literal("policy-kg 政策知识图谱", lang="zh")))
     g.add((catalog, DCTERMS.title, Literal("policy-kg knowledge graphs of policy documents", lang="en")))
@@ -179,38 +193,61 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         if not docs:
             continue
         d = docs[0]
+        wenzhou, task_list = d["wenzhou"] == "true", d["keyTasks"] == "true"
         dataset = URIRef(f"{base}dataset/{name}")
-        issued = dt.date.fromisoformat(d["date"])
+        issued = dt.date.fromisoformat(d["date"]) if d["date"] else None
+        title = d["textTitle"] or d["title"]
         g.add((catalog, DCAT.dataset, dataset))
         g.add((dataset, RDF.type, DCAT.Dataset))
         g.add((dataset, RDF.type, VOID.Dataset))
-        g.add((dataset, DCTERMS.title, Literal(f"{d['textTitle']}（{d['number']}）知识图谱", lang="zh")))
-        g.add((dataset, DCTERMS.title, Literal(f"Knowledge graph of {d['number']} ({name})", lang="en")))
-        g.add((dataset, DCTERMS.description, Literal(
-            f"{d['title']}：通知、正文、总体任务、重点工作及其目标、量化指标、落实举措、实施阶段、责任单位与联系人，"
-            "以及所落实和引用的文件。", lang="zh")))
-        g.add((dataset, DCTERMS.description, Literal(
-            "The notice, its main text, policy areas, key tasks with targets, indicators and measures, "
-            "implementation periods, responsible units and contacts, and the documents it implements and cites, "
-            "as RDF validated with the policy-kg SHACL shapes.", lang="en")))
+        if d["number"]:
+            g.add((dataset, DCTERMS.title, Literal(f"{title}（{d['number']}）知识图谱", lang="zh")))
+            g.add((dataset, DCTERMS.title, Literal(f"Knowledge graph of {d['number']} ({name})", lang="en")))
+        else:
+            g.add((dataset, DCTERMS.title, Literal(f"{title}知识图谱", lang="zh")))
+            g.add((dataset, DCTERMS.title, Literal(f"Knowledge graph of the policy document {name}", lang="en")))
+        if task_list:
+            g.add((dataset, DCTERMS.description, Literal(
+                f"{d['title']}：通知、正文、总体任务、重点工作及其目标、量化指标、落实举措、实施阶段、责任单位与联系人，"
+                "以及所落实和引用的文件。", lang="zh")))
+            g.add((dataset, DCTERMS.description, Literal(
+                "The notice, its main text, policy areas, key tasks with targets, indicators and measures, "
+                "implementation periods, responsible units and contacts, and the documents it implements and cites, "
+                "as RDF validated with the policy-kg SHACL shapes.", lang="en")))
+        else:
+            g.add((dataset, DCTERMS.description, Literal(
+                f"{d['title']}：正文、章节与任务表、各项任务或举措及其牵头、配合与共同责任单位、完成时限和量化指标，"
+                "以及所落实和引用的文件。", lang="zh")))
+            g.add((dataset, DCTERMS.description, Literal(
+                "The policy document, its main text, sections and task tables, the tasks or measures it assigns with "
+                "their lead, supporting and jointly responsible units, deadlines and indicators, and the documents it "
+                "implements and cites, as RDF validated with the policy-kg SHACL shapes.", lang="en")))
         g.add((dataset, DCTERMS.publisher, publisher))
         g.add((dataset, DCTERMS.license, LICENSE))
         g.add((dataset, PROV.wasDerivedFrom, URIRef(d["doc"])))  # DCAT-AP keeps dct:source for datasets
         for theme in ("ECON", "GOVE"):
             g.add((dataset, DCAT.theme, DATA_THEME[theme]))
-        g.add((dataset, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
-        g.add((dataset, DCTERMS.modified, Literal(modified_date(issued).isoformat(), datatype=XSD.date)))
-        g.add((dataset, DCTERMS.spatial, place))
-        years = engine.select(YEARS).records()[0]
+        if issued:
+            g.add((dataset, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date)))
+        modified = modified_date(issued) if issued else modified_date(None)
+        if modified:
+            g.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
+        if wenzhou:
+            g.add((dataset, DCTERMS.spatial, place))
+            g.add((place, RDF.type, DCTERMS.Location))
+            g.add((place, SKOS.prefLabel, Literal("温州市", lang="zh")))
+            g.add((place, SKOS.prefLabel, Literal("Wenzhou", lang="en")))
+        years = (engine.select(YEARS).records() or [{"first": None}])[0]  # no row where nothing has a period
         if years["first"]:
             period = URIRef(f"{dataset}/temporal")
             g.add((dataset, DCTERMS.temporal, period))
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
             g.add((period, DCAT.startDate, Literal(f"{years['first']}-01-01", datatype=XSD.date)))
             g.add((period, DCAT.endDate, Literal(f"{years['last']}-12-31", datatype=XSD.date)))
-        for keyword in ("民营经济", "温州", "政策文件"):
+        for keyword in ("民营经济", "温州", "政策文件") if wenzhou else ("政策文件",):
             g.add((dataset, DCAT.keyword, Literal(keyword, lang="zh")))
-        for keyword in ("private economy", "Wenzhou", "policy document", "knowledge graph"):
+        for keyword in ("private economy", "Wenzhou", "policy document", "knowledge graph") if wenzhou else (
+                "policy document", "knowledge graph"):
             g.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
         for row in engine.select(AREAS).records():
             g.add((dataset, DCAT.keyword, Literal(row["area"], lang="zh")))
@@ -228,7 +265,11 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         g.add((dataset, VOID.uriSpace, Literal(base)))
         for prefix in ("pol", "eli", "org", "prov", "skos", "dcterms", "time", "vcard", "schema"):
             g.add((dataset, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
-        for example in (URIRef(d["doc"]), URIRef(f"{d['doc']}/task/1"), URIRef(base + "org/wz-drc")):
+        first = engine.select(FIRST_ITEM, source="dataset description: an item").records()
+        item = URIRef(f"{d['doc']}/task/1")
+        if (item, None, None) not in graph and first:
+            item = URIRef(first[0]["t"])
+        for example in (URIRef(d["doc"]), item, URIRef(base + "org/wz-drc")):
             if (example, None, None) in graph:
                 g.add((dataset, VOID.exampleResource, example))
         for suffix, (media, file_type, title) in FORMATS.items():
@@ -283,7 +324,7 @@ def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str 
                                               + "\n").encode("utf-8")}
     items = []
     for name, graph in sorted(graphs.items()):
-        doc_iri = next((s for s in graph.subjects(RDF.type, URIRef(str(PREFIXES["pol"]) + "Notice"))), None)
+        doc_iri = document_iri(graph)
         mine = {
             f"{name}.ttl": turtle_bytes(graph),
             f"{name}.jsonld": jsonld_bytes(graph),

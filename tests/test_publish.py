@@ -135,3 +135,60 @@ def test_sparql_endpoint_in_description(ttl, tmp_path):
             shapes.parse(DCAT_AP / name)
         conforms, _, text = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True)
         assert conforms, text
+
+
+# -- documents of the genre: a pol:PolicyDocument, not a notice; no Wenzhou, no periods ------------------------
+@pytest.fixture(scope="module")
+def genre_dumped(layout_ttl, tmp_path_factory):
+    out = tmp_path_factory.mktemp("genre-dump")
+    result = CliRunner().invoke(main, ["dump", str(layout_ttl("brackets")), str(layout_ttl("task-table")),
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_genre_documents_dump(genre_dumped, layout_ttl):
+    for name in ("brackets", "task-table"):
+        graph = Graph().parse(layout_ttl(name))
+        assert isomorphic(read_jsonld(genre_dumped / f"{name}.jsonld"), graph)
+        ds = Dataset()
+        ds.parse(genre_dumped / f"{name}.trig", format="trig")
+        named = [g for g in ds.graphs() if len(g)]
+        assert [str(g.identifier) for g in named] == [BASE + f"doc/{name}/graph"]  # named after its pol:PolicyDocument
+
+
+def test_genre_dataset_description(genre_dumped, layout_ttl):
+    g = Graph().parse(genre_dumped / "dataset.ttl")
+    opinion, plan = URIRef(BASE + "dataset/brackets"), URIRef(BASE + "dataset/task-table")
+    assert set(g.objects(URIRef(BASE + "catalog"), DCAT.dataset)) == {opinion, plan}
+    assert {str(t) for t in g.objects(opinion, DCTERMS.title)} == {
+        "国务院关于做好当前和今后一个时期促进就业工作的若干意见（国发〔2018〕39号）知识图谱",
+        "Knowledge graph of 国发〔2018〕39号 (brackets)"}
+    assert g.value(opinion, DCTERMS.issued) == Literal("2018-11-16", datatype=XSD.date)
+    assert "湖州市人工智能创新发展工作方案知识图谱" in {str(t) for t in g.objects(plan, DCTERMS.title)}  # no number
+    assert g.value(plan, DCTERMS.issued) is None  # the plan gives no date
+    for dataset in (opinion, plan):
+        assert g.value(dataset, DCTERMS.spatial) is None  # Wenzhou is the gazetteer's place, not theirs
+        assert {str(k) for k in g.objects(dataset, DCAT.keyword)} == {"政策文件", "policy document", "knowledge graph"}
+        descriptions = {str(d) for d in g.objects(dataset, DCTERMS.description)}
+        assert any("jointly responsible units" in d for d in descriptions), descriptions
+        assert not any("notice" in d or "通知、" in d for d in descriptions)  # not Wenzhou's notice and task list
+    assert g.value(opinion, VOID.triples) == Literal(len(Graph().parse(layout_ttl("brackets"))))
+    assert set(g.objects(opinion, VOID.exampleResource)) == {URIRef(BASE + "doc/brackets"),
+                                                             URIRef(BASE + "doc/brackets/part/1/1")}
+    assert (None, RDF.type, DCTERMS.Location) not in g
+
+
+@pytest.mark.skipif(not DCAT_AP.exists() and not os.environ.get("CI"), reason="shared/vendor/dcat-ap-3.0.1 not here")
+def test_genre_dataset_description_conforms_to_dcat_ap(genre_dumped):
+    import pyshacl
+
+    shapes = Graph()
+    for name in ("shapes.ttl", "range.ttl", "shapes_recommended.ttl"):
+        shapes.parse(DCAT_AP / name)
+    data = Graph().parse(genre_dumped / "dataset.ttl")
+    conforms, results, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    assert conforms, text
+    violations = [r for r in results.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
+                                              URIRef("http://www.w3.org/ns/shacl#Violation"))]
+    assert violations == []

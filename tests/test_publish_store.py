@@ -96,3 +96,23 @@ def test_unreachable_endpoint(ttl):
     result = CliRunner().invoke(main, ["publish", str(ttl), "--endpoint", f"http://127.0.0.1:{port}/store"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"policy-kg: error: cannot reach http://127.0.0.1:{port}/store: ")
+
+
+@pytest.mark.slow
+def test_publish_a_genre_document(server, layout_ttl):
+    """Named after its pol:PolicyDocument (not a notice)."""
+    ttl = layout_ttl("task-table")
+    iri = BASE + "doc/task-table/graph"
+    result = CliRunner().invoke(main, ["publish", str(ttl), "--endpoint", server + "/store"])
+    assert result.exit_code == 0, result.stderr
+    assert f" to <{iri}> at {server}/store: HTTP 20" in result.stdout
+    assert count(server, iri) == len(Graph().parse(ttl))
+
+
+def test_publish_needs_a_document_to_name_the_graph(tmp_path):
+    path = tmp_path / "units.ttl"
+    path.write_text("<https://example.org/a> a <http://www.w3.org/ns/org#Organization> .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["publish", str(path), "--endpoint", "http://127.0.0.1:9/store"])
+    assert result.exit_code == 2
+    assert result.stderr == (f"policy-kg: error: {path}: no pol:PolicyDocument in the graph to name it after: "
+                             "give --graph-iri\n")
