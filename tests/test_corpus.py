@@ -140,3 +140,28 @@ def test_corpus_analysis_is_aggregated_in_the_store(corpus, tmp_path):
     assert "64 key tasks, 42 responsible units, 66 lead and 200 support assignments" in (
         tmp_path / "a" / "analysis.md").read_text(encoding="utf-8")
 
+
+
+def test_a_store_of_genre_documents(tmp_path):
+    """Corpus mode on documents of other layouts: their items, roles and tables, read back from the store."""
+    from tests.conftest import LAYOUTS
+
+    store = tmp_path / "db"
+    built = CliRunner().invoke(main, ["build", str(LAYOUTS / "brackets.txt"), str(LAYOUTS / "task-table.txt"),
+                                      "--store", str(store)])
+    assert built.exit_code == 0, built.output
+    assert built.stdout.splitlines()[:2] == ["  brackets.txt: brackets: 2 items, 5 units (5 in no gazetteer)",
+                                             "  task-table.txt: task-table: 16 items, 16 units (16 in no gazetteer)"]
+    runner = CliRunner()
+    counts = runner.invoke(main, ["query", "involvement-counts", "--store", str(store), "--format", "csv"])
+    assert "市经信局,1,0,9,10" in counts.stdout.splitlines()
+    items = runner.invoke(main, ["query", "items", "--store", str(store), "--format", "csv"]).stdout.splitlines()
+    assert len(items) == 1 + 18 and "一/（一）,加大稳岗支持力度,人力资源社会保障部,财政部,," in items
+    answer = runner.invoke(main, ["analyze", "--store", str(store), "--unit", "市经信局"])
+    assert answer.exit_code == 0
+    assert answer.stdout.splitlines()[2:6] == ["- leads 1 item(s)", "- supports 0 item(s)",
+                                               "- jointly responsible for 9 item(s)", "- involved in 10 item(s)"]
+    table = runner.invoke(main, ["export-table", "--store", str(store)]).stdout.splitlines()
+    assert table[0].split("\t")[:3] == ["文件", "编号", "事项"] and len(table) == 1 + 18
+    views = runner.invoke(main, ["viz", "--store", str(store), "--out", str(tmp_path / "v")])
+    assert views.exit_code == 0 and (tmp_path / "v" / "policy-hierarchy.html").exists()

@@ -94,3 +94,24 @@ def test_malformed_and_unknown(endpoint):
     assert status == 400 and "error at 1:" in body
     assert request(endpoint, COUNT, accept="image/png")[0] == 406
     assert request(endpoint.replace("/sparql", "/nope"))[0] == 404
+
+
+@pytest.mark.slow
+def test_a_genre_document_served(layout_ttl):
+    """A task table whose units are jointly responsible: a named query answered over HTTP."""
+    from kg.query import named_queries
+
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "kg", "serve", "--graph", str(layout_ttl("task-table")),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("serving "), line + proc.stderr.read()
+        url = line.split(" at ")[1].split()[0]
+        status, _, body = request(url, named_queries()["involvement-counts"].text, accept="text/csv")
+        assert status == 200
+        rows = {r.split(",")[0]: r.split(",")[1:] for r in body.splitlines()[1:]}
+        assert body.splitlines()[0] == "unit,leadTasks,supportTasks,responsibleTasks,involvedTasks"
+        assert rows["市经信局"] == ["1", "0", "9", "10"] and rows["各区县政府"] == ["0", "0", "10", "10"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
