@@ -283,6 +283,9 @@ def test_responsible_units_are_counted_where_they_matter(layout_ttl):
                         "period": None}
     pairs = run(q("co-responsibility"), e).records()
     assert pairs[0] == {"unitA": "各区县政府", "unitB": "市经信局", "sharedTasks": "5"}  # rows 3, 5, 6, 7, 8
+    cited = {r["document"]: (r["citations"], r["keyTasks"]) for r in run(q("cited-documents"), e).records()}
+    assert cited["湖州市高质量数据集建设导则"] == ("1", "1")  # cited by row 2 itself (制定发布《…导则》)
+    assert cited["国务院关于深入实施“人工智能+”行动的意见"] == ("1", "0")  # by the preamble, no item
 
 
 @needs_genre
