@@ -17,14 +17,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .errors import InputError
-from .query import Engine
+from .query import Engine, sparql_prefixes
 
-_PREFIXES = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
+_PREFIXES = "\n" + sparql_prefixes("pol", "rdfs", "skos", "org")
 
 # the items: subjects of the three responsibility properties, whatever their class
 ITEM = "{ SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?anyUnit } }"

@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from .export import turtle_bytes
-from .query import RdflibEngine
+from .query import RdflibEngine, sparql_prefixes
 from .rdf import new_graph
 from .vocab import DEFAULT_BASE, POL, PREFIXES
 
@@ -92,37 +92,31 @@ def read_jsonld(path: Path) -> Graph:
 
 
 # the document of a graph: a pol:PolicyDocument (pol:Notice is one, for transmittal notices like Wenzhou's);
-# its date and number where it has them; whether its issuer is a unit of the gazetteer (Wenzhou's)
-DOCS = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
+# its date and number where it has them; whether its issuer is a unit of Wenzhou's gazetteer (ids wz-…)
+DOCS = sparql_prefixes("pol", "eli", "dcterms") + """
 SELECT DISTINCT ?doc ?title ?number ?date ?textTitle ?wenzhou ?keyTasks WHERE {
   ?doc a ?class ; eli:title ?title .
   VALUES ?class { pol:PolicyDocument pol:Notice }
   OPTIONAL { ?doc eli:id_local ?number }
   OPTIONAL { ?doc eli:date_document ?date }
   OPTIONAL { ?doc eli:has_part ?text . ?text a pol:PolicyText ; eli:title ?textTitle . }
-  BIND (EXISTS { ?doc eli:passed_by ?issuer . ?issuer pol:inGazetteer true } AS ?wenzhou)
+  BIND (EXISTS { ?doc eli:passed_by ?issuer . ?issuer pol:inGazetteer true ; dcterms:identifier ?issuerId .
+                 FILTER (STRSTARTS(?issuerId, "wz-")) } AS ?wenzhou)
   BIND (EXISTS { ?t a pol:KeyTask } AS ?keyTasks)
 }
 ORDER BY ?doc ?textTitle
 """
 # an item to show: Wenzhou's key task 1, else the first item in the document
-FIRST_ITEM = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+FIRST_ITEM = sparql_prefixes("pol") + """
 SELECT ?t (MIN(?l) AS ?line) WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u ; pol:sourceLine ?l }
 GROUP BY ?t HAVING (COUNT(?l) > 0) ORDER BY ?line ?t LIMIT 1
 """
-YEARS = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX time: <http://www.w3.org/2006/time#>
+YEARS = sparql_prefixes("pol", "time") + """
 SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {
   ?t pol:period ?p . ?p time:hasBeginning|time:hasEnd ?i . ?i time:inXSDgYear ?y .
 }
 """
-AREAS = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+AREAS = sparql_prefixes("pol", "skos") + """
 SELECT DISTINCT ?area WHERE { ?a a pol:PolicyArea ; skos:prefLabel ?area . } ORDER BY ?area
 """
 
@@ -154,7 +148,7 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         g.bind(prefix, ns)
     catalog = URIRef(base + "catalog")
     publisher = URIRef(base + "org/policy-kg")
-    place = URIRef(base + "place/wenzhou")  # where the gazetteer's units are: Wenzhou's documents only
+    place = URIRef(base + "place/wenzhou")  # the place of Wenzhou's documents (issued by a unit of its gazetteer)
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("policy-kg", lang="en")))
     g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))

@@ -25,6 +25,18 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:\s+(string|integer|iri|label)\b)?\s*(.*)$")
 
 
+def sparql_prefixes(*names: str) -> str:
+    """PREFIX lines for queries built in code, from the project's vocabulary (:data:`kg.vocab.PREFIXES`).
+
+    >>> print(sparql_prefixes("pol", "rdfs"), end="")
+    PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    """
+    from .vocab import PREFIXES
+
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
 def default_graph_path() -> Path:
     """The build output of the embedded default document: ``build/wenzhou-2023-82.ttl``."""
     return Path("build") / (Path(DEFAULT_SOURCE).stem + ".ttl")

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .normalize import chinese_ordinal
-from .query import Engine
+from .query import Engine, sparql_prefixes
 
 HEADER = ("序号", "总体任务", "重点工作", "温州市目标", "温州市落实举措", "实施阶段", "责任单位", "联系人")
 WIDTHS = (6, 16, 28, 60, 90, 12, 40, 22)
@@ -28,14 +28,7 @@ ITEM_COLUMNS = (("document", "文件", 30), ("number", "编号", 14), ("label", 
                 ("support", "配合单位", 36), ("responsible", "共同责任单位", 36), ("deadline", "完成时限", 16),
                 ("period", "实施阶段", 12), ("contact", "联系人", 22), ("area", "总体任务", 16))
 
-_PREFIXES = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-"""
+_PREFIXES = "\n" + sparql_prefixes("pol", "rdfs", "skos", "prov", "vcard", "eli")
 TASKS = _PREFIXES + """
 SELECT ?t ?number ?title ?areaNumber ?area ?period ?contact ?tel WHERE {
   ?t a pol:KeyTask ; pol:number ?number ; rdfs:label ?title .

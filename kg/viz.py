@@ -19,7 +19,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from .analyze import Analysis, analyse, ref, responsibility_network, tasks_of, units_of
-from .query import Engine
+from .query import Engine, sparql_prefixes
 from .units import CLASSIFICATIONS
 
 AREA_COLOURS = ("#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
@@ -30,7 +30,11 @@ _PALETTE = {
     "DistrictCountyGovernment": "#b07aa1", "PublicInstitution": "#9c755f",
 }
 # classification (local name of its pol: concept) → (colour, "中文 English" label from the gazetteer's table)
-CLASS_COLOURS = {local: (_PALETTE[local], f"{zh} {en}") for local, zh, en in CLASSIFICATIONS.values()}
+_MORE_COLOURS = ("#86bcb6", "#d37295", "#8cd17d", "#b6992d", "#499894", "#fabfd2", "#d4a6c8", "#79706e")
+# classifications the palette does not name (a gazetteer's new kinds) take the next of _MORE_COLOURS, in table order
+_extra = iter(_MORE_COLOURS * 4)
+CLASS_COLOURS = {local: (_PALETTE.get(local) or next(_extra), f"{zh} {en}")
+                 for local, zh, en in CLASSIFICATIONS.values()}
 OTHER_CLASS = ("#bab0ac", "其他 other")
 FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", ' \
        '"WenQuanYi Micro Hei", sans-serif'
@@ -45,12 +49,7 @@ ITEM_VIEWS = {**VIEWS, "responsibility-network": "事项与责任单位 Items an
 JOINT_COLOUR = "#8e6bb8"  # jointly responsible (pol:responsibleUnit): edges, legend
 PART_GROUP = "part:"  # filter group of the items under a top-level part (a section or table), by its IRI
 
-_PREFIXES = """
-PREFIX pol: <https://w3id.org/policy-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
-"""
+_PREFIXES = "\n" + sparql_prefixes("pol", "rdfs", "eli", "vcard")
 CONTACTS = _PREFIXES + """
 SELECT ?t ?name ?tel WHERE { ?t pol:contact ?c . ?c vcard:fn ?name . OPTIONAL { ?c vcard:hasTelephone ?tel } }
 ORDER BY ?t ?name ?tel

@@ -192,3 +192,18 @@ def test_genre_dataset_description_conforms_to_dcat_ap(genre_dumped):
     violations = [r for r in results.subjects(URIRef("http://www.w3.org/ns/shacl#resultSeverity"),
                                               URIRef("http://www.w3.org/ns/shacl#Violation"))]
     assert violations == []
+
+
+def test_wenzhou_is_the_place_of_wenzhous_documents_only(layout_ttl):
+    """A document issued by a gazetteer unit of another place (ids not wz-…) gets no Wenzhou."""
+    from kg.vocab import POL
+
+    g = Graph().parse(layout_ttl("brackets"))
+    issuer = URIRef(BASE + "doc/brackets/org/guo-wu-yuan")
+    g.set((issuer, POL.inGazetteer, Literal(True)))
+    g.set((issuer, DCTERMS.identifier, Literal("cn-state-council")))
+    desc = Graph().parse(data=dump_files({"brackets": g})["dataset.ttl"], format="turtle")
+    assert desc.value(URIRef(BASE + "dataset/brackets"), DCTERMS.spatial) is None
+    g.set((issuer, DCTERMS.identifier, Literal("wz-gov-office")))  # as if Wenzhou's office had issued it
+    desc = Graph().parse(data=dump_files({"brackets": g})["dataset.ttl"], format="turtle")
+    assert desc.value(URIRef(BASE + "dataset/brackets"), DCTERMS.spatial) == URIRef(BASE + "place/wenzhou")
