@@ -14,7 +14,7 @@ from .quality import quality_report
 from .rdf import document_graph
 from .records import PolicyDocument
 from .resources import DEFAULT_SOURCE, resource
-from .units import Gazetteer
+from .units import Gazetteer, Gazetteers
 from .validate import ValidationResult, validate_graph
 from .vocab import DEFAULT_BASE
 
@@ -34,28 +34,28 @@ class Built:
 
     def summary(self) -> str:
         doc = self.doc
-        units = doc.units
-        unknown = sum(not u.known for u in units.values())
         if doc.tasks and len(doc.tasks) == len(doc.items):
             counts = (f"{len(doc.tasks)} key tasks, {doc.target_count} targets, "
                       f"{doc.measure_count} measures (declared {doc.declared_measures}条)")
         else:
             counts = f"{len(doc.items)} items"
         roles = [m.role for item in doc.items for m in item.units]
-        unknown_text = f" ({unknown} in no gazetteer)" if unknown else ""
-        return (f"built {self.turtle}: {counts}, {len(units)} units{unknown_text}, {roles.count('lead')} lead / "
+        where = f"; jurisdiction: {doc.jurisdiction_text()}" if doc.jurisdiction else ""
+        return (f"built {self.turtle}: {counts}, {doc.units_text()}, {roles.count('lead')} lead / "
                 f"{roles.count('support')} support / {roles.count('responsible')} jointly responsible, "
-                f"{len(self.graph)} triples — conforms to the shapes; layout: {', '.join(doc.layouts)}; "
+                f"{len(self.graph)} triples — conforms to the shapes; layout: {', '.join(doc.layouts)}{where}; "
                 f"{len(doc.notes)} data-quality notes")
 
 
 def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build",
           base: str = DEFAULT_BASE, write: bool = True, layout: str | None = None,
-          strict_units: bool = False) -> list[Built]:
+          strict_units: bool = False, jurisdiction: str | None = None,
+          gazetteers: list[str | Path] = ()) -> list[Built]:
     """Build every source; write the outputs only if all of them parse and validate.
 
     *layout* forces one reader (see :data:`kg.readers.READERS`); *strict_units* refuses unit names no gazetteer
-    knows.
+    knows; *jurisdiction* (an id of ``data/places.csv``) is the sources' where they do not tell; *gazetteers* are
+    the user's own gazetteer files, searched first for every source.
 
     >>> [b.doc.name for b in build(write=False)]
     ['wenzhou-2023-82']
@@ -67,13 +67,13 @@ def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build"
         raise InputError(f"base IRI {base!r} must be ASCII")
     out = Path(out_dir)
     names: dict[str, Path] = {}
-    gazetteer = Gazetteer.load()
+    gazetteer = Gazetteers([Gazetteer.load(g) for g in gazetteers])
     results = []
     for source in sources:
         if source.stem in names:
             raise InputError(f"two sources would write {source.stem}.ttl (also {names[source.stem]})", source)
         names[source.stem] = source
-        doc = read_document(source, gazetteer, layout=layout, strict_units=strict_units)
+        doc = read_document(source, gazetteer, layout=layout, strict_units=strict_units, jurisdiction=jurisdiction)
         graph = document_graph(doc, base)
         validation = validate_graph(graph)
         if not validation.conforms:

@@ -58,8 +58,15 @@ class _BuildCommand(click.Command):
               help="Read only this layout instead of finding the document's layouts (see the list below).")
 @click.option("--strict-units", is_flag=True,
               help="Refuse a unit name no gazetteer knows (by default it is kept as written, with a note).")
+@click.option("--jurisdiction", metavar="ID", default=None,
+              help="The jurisdiction (an id of data/places.csv: cn, zj, wz, sh…) of sources whose issuer, number or "
+                   "title do not tell.")
+@click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(path_type=Path),
+              help="A gazetteer of your own (CSV: id,name_zh,name_en,aliases,classification), searched first "
+                   "(repeatable).")
 def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Path | None,
-              jobs: int | None, layout: str | None, strict_units: bool) -> None:
+              jobs: int | None, layout: str | None, strict_units: bool, jurisdiction: str | None,
+              gazetteers: tuple[Path, ...]) -> None:
     """Read SOURCE files (default: the embedded Wenzhou document), validate, write Turtle and reports.
 
     Each source is a document's text (UTF-8; .txt or .md). Its layouts are found, not configured: every
@@ -76,7 +83,8 @@ def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Pa
         from .resources import DEFAULT_SOURCE, resource
 
         summary = build_corpus(list(sources) or [resource(DEFAULT_SOURCE)], store_dir, base,
-                               progress=sys.stderr.isatty(), jobs=jobs, layout=layout, strict_units=strict_units)
+                               progress=sys.stderr.isatty(), jobs=jobs, layout=layout, strict_units=strict_units,
+                               jurisdiction=jurisdiction, gazetteers=gazetteers)
         click.echo(summary.text(store_dir), nl=False)
         if summary.failures:
             raise click.exceptions.Exit(2)
@@ -87,7 +95,12 @@ def build_cmd(sources: tuple[Path, ...], out_dir: Path, base: str, store_dir: Pa
         if layout not in READERS:
             raise click.BadParameter(f"{layout!r} is not a layout (one of {', '.join(READERS)})",
                                      param_hint="'--layout'")
-    for built in build(list(sources) or None, out_dir, base, layout=layout, strict_units=strict_units):
+    if jurisdiction is not None:
+        from .jurisdictions import place
+
+        place(jurisdiction)  # an unknown id is one clear line before anything is read
+    for built in build(list(sources) or None, out_dir, base, layout=layout, strict_units=strict_units,
+                       jurisdiction=jurisdiction, gazetteers=list(gazetteers)):
         click.echo(built.summary())
         for path in built.outputs:
             if path.suffix != ".ttl":

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError, PolicyKGError
@@ -78,35 +77,43 @@ def open_store(path: Path, read_only: bool = False):
         raise InputError(f"cannot open the store: {exc}", path) from None
 
 
-@lru_cache(maxsize=1)
-def _gazetteer():
-    from .units import Gazetteer
+_GAZETTEERS: dict[tuple, object] = {}
 
-    return Gazetteer.load()
+
+def _gazetteers(files: tuple = ()):
+    """The gazetteers (every jurisdiction's, and the user's *files*), loaded once per process."""
+    from .units import Gazetteer, Gazetteers
+
+    if files not in _GAZETTEERS:
+        _GAZETTEERS[files] = Gazetteers([Gazetteer.load(f) for f in files])
+    return _GAZETTEERS[files]
 
 
 def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = None,
-                   strict_units: bool = False) -> BuiltDocument:
+                   strict_units: bool = False, jurisdiction: str | None = None,
+                   gazetteers: tuple = ()) -> BuiltDocument:
     """Parse, map and validate one document (what a worker does); failures come back as a reason.
 
     >>> built = build_document(Path("data/wenzhou-2023-82.txt"))
     >>> built.graph, built.triples, built.error, built.summary
-    ('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/graph', 6058, None, 'task-list: 32 items, 42 units')
+    ('https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/graph', 6120, None, 'jurisdiction wz (from its document number); task-list: 32 items, 42 units')
     """
     from .readers import read_document
     from .rdf import document_graph, slug
     from .validate import validate_graph
 
     try:
-        doc = read_document(source, _gazetteer(), layout=layout, strict_units=strict_units)
+        doc = read_document(source, _gazetteers(tuple(gazetteers)), layout=layout, strict_units=strict_units,
+                            jurisdiction=jurisdiction)
         graph = document_graph(doc, base)
         result = validate_graph(graph)
         if not result.conforms:
             first = result.errors[0]
             raise PolicyKGError(f"{len(result.errors)} shape violation(s), e.g. {first.focus}: {first.message}")
-        unknown = sum(not u.known for u in doc.units.values())
-        summary = (f"{', '.join(doc.layouts)}: {len(doc.items)} items, {len(doc.units)} units"
-                   + (f" ({unknown} in no gazetteer)" if unknown else ""))
+        where = f"jurisdiction {doc.jurisdiction_text()}"
+        unknown = doc.unknown_units
+        summary = (f"{where}; {', '.join(doc.layouts)}: {len(doc.items)} items, {doc.units_text()}"
+                   + (f": {'、'.join(u.name_zh for u in unknown)}" if unknown else ""))
         return BuiltDocument(str(source), f"{base}doc/{slug(doc.name)}/graph",
                              graph.serialize(format="nt", encoding="utf-8"), len(graph), summary=summary)
     except PolicyKGError as exc:
@@ -114,7 +121,8 @@ def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = 
 
 
 def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, progress: bool = True,
-                 jobs: int | None = None, layout: str | None = None, strict_units: bool = False) -> CorpusSummary:
+                 jobs: int | None = None, layout: str | None = None, strict_units: bool = False,
+                 jurisdiction: str | None = None, gazetteers: tuple = ()) -> CorpusSummary:
     """Build every document into the store at *store_dir* (created if needed).
 
     *jobs* worker processes (default: one per CPU) parse, map and validate; with 1, or a single document,
@@ -126,14 +134,15 @@ def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, p
     jobs = max(1, min(jobs or default_jobs(), len(sources)))
     pool = _start_workers(jobs)  # before the store is opened: the workers must not inherit it
     try:
-        return _build_into(store_dir, sources, base, progress, pool, jobs, (layout, strict_units))
+        return _build_into(store_dir, sources, base, progress, pool, jobs,
+                           (layout, strict_units, jurisdiction, tuple(map(str, gazetteers))))
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool, pool, jobs: int,
-                options: tuple = (None, False)) -> CorpusSummary:
+                options: tuple = ()) -> CorpusSummary:
     import pyoxigraph as ox
 
     # The store is only reached through this dict, which is emptied at the end: something inside pyshacl
@@ -188,7 +197,10 @@ def _start_workers(jobs: int):
     load_shapes()
     for profile in PROFILE_SHAPES:
         load_shapes(profiles=(profile,))
-    _gazetteer()
+    from .jurisdictions import places
+
+    for place_id in places():
+        _gazetteers().of(place_id)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
     for _ in range(jobs):  # with fork, the first task starts every worker at once
@@ -196,7 +208,7 @@ def _start_workers(jobs: int):
     return pool
 
 
-def _built(pool, sources: list[Path], base: str, jobs: int, options: tuple = (None, False)):
+def _built(pool, sources: list[Path], base: str, jobs: int, options: tuple = ()):
     """The documents built, in the order of *sources*; at most 2 × jobs in flight."""
     if pool is None:
         for source in sources:

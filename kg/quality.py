@@ -32,7 +32,6 @@ def quality_report(doc: PolicyDocument) -> str:
     by_kind = defaultdict(list)
     for note in doc.notes:
         by_kind[note.kind].append(note)
-    units = doc.units
     roles = [m.role for item in doc.items for m in item.units]
     number = f"{doc.doc_number} " if doc.doc_number else ""
     lines = [
@@ -48,11 +47,12 @@ def quality_report(doc: PolicyDocument) -> str:
                      f"{'match' if doc.measure_count == doc.declared_measures else 'MISMATCH'}")
     if len(doc.items) != len(doc.tasks):
         lines.append(f"- items: {len(doc.items)}; sections: {len(doc.sections)}; tables: {len(doc.tables)}")
-    unknown = [u for u in units.values() if not u.known]
+    where = doc.jurisdiction_text() + ("" if doc.jurisdiction else
+                                       " (units no gazetteer knows stay with the document; give --jurisdiction)")
     lines += [
-        f"- responsible units: {len(units)}"
-        + (f" ({len(unknown)} in no gazetteer, {sum(u.collective for u in unknown)} of them collective)" if unknown
-           else "") + f"; lead assignments: {roles.count('lead')}; "
+        f"- jurisdiction: {where}",
+        f"- responsible units: {doc.units_text().removesuffix(' units').replace(' units (', ' (')}"
+        f"; lead assignments: {roles.count('lead')}; "
         f"support assignments: {roles.count('support')}; jointly responsible: {roles.count('responsible')}",
         f"- rules: {'; '.join(f'{r.written} (line {r.line})' for r in doc.rules) or 'none stated'}",
         f"- notes: {len(doc.notes)}",

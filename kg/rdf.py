@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from .citations import jurisdiction, number_slug
-from .normalize import chinese_ordinal
+from .normalize import chinese_ordinal, fullwidth_brackets, squeeze
 from .records import Item, Period, PolicyDocument, Section, WorkItem
 from .resources import resource
 from .units import CLASSIFICATIONS, Unit
@@ -71,8 +71,12 @@ class Iris:
         return self.part("area", n)
 
     def unit(self, unit: Unit) -> URIRef:
-        """A gazetteer's unit is one resource for every document; a unit no gazetteer knows is the document's."""
-        return URIRef(f"{self.base}org/{unit.id}") if unit.known else self.part("org", unit.id)
+        """A unit of a jurisdiction is one resource for every document (``org/cn-mohrss``, ``org/sh-shi-ke-wei``);
+        a unit of a document whose jurisdiction is unknown is the document's (``doc/<name>/org/<pinyin>``)."""
+        return URIRef(f"{self.base}org/{unit.id}") if unit.known or unit.place else self.part("org", unit.id)
+
+    def jurisdiction(self, place_id: str) -> URIRef:
+        return URIRef(f"{self.base}jurisdiction/{place_id}")
 
     def key(self, key: tuple) -> URIRef:
         """An item's or section's IRI from its key: ("part", 2, 3) → …/part/2/3, ("task", 7) → …/task/7."""
@@ -113,6 +117,7 @@ class _Mapper:
         self.graph = new_graph()
         self.add = self.graph.add
         self._units: set[str] = set()
+        self._places: set[URIRef] = set()
         self._contacts: dict[tuple[str, str], URIRef] = {}
         self._documents: set[URIRef] = set()
         self._known = known_documents()
@@ -186,6 +191,8 @@ class _Mapper:
             self.add((node, POL.status, self.zh(doc.status)))
         for layout in doc.layouts:
             self.add((node, POL.layout, Literal(layout)))
+        if doc.jurisdiction:
+            self.add((node, POL.jurisdiction, self.place(doc.jurisdiction)))
         for profile in doc.profiles:
             self.add((node, DCTERMS.conformsTo, PROFILES[profile]))
 
@@ -470,6 +477,9 @@ class _Mapper:
             self.add((association, PROV.agent, unit))
             self.add((association, PROV.hadRole, role))
             self.add((association, POL.position, Literal(position)))
+            written = squeeze(mention.written)
+            if fullwidth_brackets(written) != fullwidth_brackets(mention.unit.name_zh):
+                self.add((association, POL.nameAsWritten, self.zh(written)))
         if task.contact is not None:
             self.add((node, POL.contact, self.contact(task)))
         if task.deadline is not None:
@@ -510,6 +520,10 @@ class _Mapper:
 
     def unit(self, unit: Unit, written: str | None = None) -> URIRef:
         node = self.iris.unit(unit)
+        if written is not None:  # every form a document writes the name in is an altLabel
+            form = squeeze(written)
+            if form != unit.name_zh and form not in unit.aliases:
+                self.add((node, SKOS.altLabel, self.zh(form)))
         if node in self._units:
             return node
         self._units.add(node)
@@ -521,12 +535,32 @@ class _Mapper:
         self.add((node, SKOS.prefLabel, self.zh(unit.name_zh)))
         for alias in unit.aliases:
             self.add((node, SKOS.altLabel, self.zh(alias)))
-        if not unit.known:
-            self.add((node, SKOS.altLabel, self.zh(unit.name_zh)))  # the name exactly as the document writes it
         self.add((node, DCTERMS.identifier, Literal(unit.id)))
         self.add((node, POL.inGazetteer, Literal(unit.known)))
+        if unit.place:
+            self.add((node, POL.jurisdiction, self.place(unit.place)))
         if unit.classification:
             self.add((node, ORG.classification, POL[CLASSIFICATIONS[unit.classification][0]]))
+        return node
+
+    def place(self, place_id: str) -> URIRef:
+        """A jurisdiction (``jurisdiction/zj``) and the places above it, each described once."""
+        from .jurisdictions import ancestors, places
+
+        node = self.iris.jurisdiction(place_id)
+        if node in self._places:
+            return node
+        for p in ancestors(places()[place_id]):
+            here = self.iris.jurisdiction(p.id)
+            if here in self._places:
+                break
+            self._places.add(here)
+            self.add((here, RDF.type, DCTERMS.Jurisdiction))
+            self.label(here, p.name_zh, p.name_en)
+            self.add((here, DCTERMS.identifier, Literal(p.id)))
+            self.add((here, POL.jurisdictionLevel, POL[p.level.capitalize()]))
+            if p.parent:
+                self.add((here, SKOS.broader, self.iris.jurisdiction(p.parent)))
         return node
 
     def contact(self, task: WorkItem) -> URIRef:

@@ -217,6 +217,8 @@ class PolicyDocument:
     release_statement: str = ""
     title: str = ""  # the main text's title
     label: str = ""  # what to call a document with no title found: its first line
+    jurisdiction: str = ""  # an id of data/places.csv: cn, zj, wz…; "" where nothing tells
+    jurisdiction_from: str = ""  # what told it: number, issuer, letterhead, title or option
     status: str = ""  # a draft's status as written: 送审稿, 征求意见稿
     title_line: int = 0
     preamble: str = ""
@@ -258,6 +260,28 @@ class PolicyDocument:
             for m in item.units:
                 out.setdefault(m.unit.id, m.unit)
         return out
+
+    @property
+    def unknown_units(self) -> list["Unit"]:
+        """The units no gazetteer of the document's jurisdiction knows, collective ones (各省级人民政府) aside."""
+        return [u for u in self.units.values() if not u.known and not u.collective]
+
+    def jurisdiction_text(self) -> str:
+        """The jurisdiction and what told it, e.g. ``cn (from its document number)``; ``unknown`` where nothing did."""
+        how = {"number": "from its document number", "issuer": "from its issuer", "letterhead": "from its letterhead",
+               "title": "from its title", "option": "given with --jurisdiction"}
+        return f"{self.jurisdiction} ({how[self.jurisdiction_from]})" if self.jurisdiction else "unknown"
+
+    def units_text(self) -> str:
+        """How many units the items name, how many are collective and how many no gazetteer knows.
+
+        >>> PolicyDocument("x", "x").units_text()
+        '0 units'
+        """
+        units = self.units.values()
+        parts = [f"{n} collective" for n in [sum(u.collective for u in units)] if n]
+        parts += [f"{n} in no gazetteer" for n in [len(self.unknown_units)] if n]
+        return f"{len(units)} units" + (f" ({', '.join(parts)})" if parts else "")
 
     @property
     def measure_count(self) -> int:

@@ -52,7 +52,9 @@ SELECT ?t ?unit ?role ?position WHERE {
   ?t prov:qualifiedAssociation ?q .
   ?q prov:agent ?u ; prov:hadRole ?role .
   OPTIONAL { ?q pol:position ?position }
-  ?u rdfs:label ?unit . FILTER (lang(?unit) = "zh")
+  OPTIONAL { ?q pol:nameAsWritten ?written }  # the name as the item writes it, where it differs from the label
+  ?u rdfs:label ?label . FILTER (lang(?label) = "zh")
+  BIND (COALESCE(?written, ?label) AS ?unit)
 }
 """
 

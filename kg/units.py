@@ -1,4 +1,8 @@
-"""The gazetteer of responsible units (``data/units.csv``) and the reading of a units cell.
+"""Gazetteers of responsible units (``data/gazetteers/<jurisdiction>.csv``) and the reading of a units cell.
+
+One gazetteer per jurisdiction (``data/places.csv`` names each one's file): the State Council's ministries,
+Zhejiang's provincial departments, Wenzhou's municipal units. :class:`Gazetteers` gives a document the gazetteers
+of its jurisdiction and of the places above it, nearest first, after any the user gives (``--gazetteer FILE``).
 
 A units cell lists unit names separated by spaces, a ``*`` before each lead unit, sometimes
 with an alias in brackets (``市委组织部 (市人才办)``) — but the PDF conversion also puts spaces
@@ -21,14 +25,19 @@ CLASSIFICATIONS = {
     "municipal-department": ("MunicipalDepartment", "市政府工作部门", "municipal government department"),
     "party-department": ("PartyCommitteeDepartment", "党委工作部门", "party committee department"),
     "court-procuratorate": ("CourtOrProcuratorate", "法院或检察院", "court or procuratorate"),
-    "central-branch": ("CentralGovernmentBranch", "中央驻温单位", "central-government branch office"),
+    "central-branch": ("CentralGovernmentBranch", "中央驻地方单位", "central-government branch office"),
     "state-owned-enterprise": ("StateOwnedEnterprise", "国有企业", "state-owned enterprise"),
     "mass-organisation": ("MassOrganisation", "群团组织", "mass organisation"),
     "district-county-government": ("DistrictCountyGovernment", "县（市、区）政府", "district or county government"),
     "public-institution": ("PublicInstitution", "事业单位", "public institution"),
+    "state-council-department": ("StateCouncilDepartment", "国务院组成部门", "State Council department"),
+    "state-council-agency": ("StateCouncilAgency", "国务院直属机构或办事机构", "State Council agency or office"),
+    "national-administration": ("NationalAdministration", "部委管理的国家局", "national administration"),
+    "provincial-department": ("ProvincialDepartment", "省政府工作部门", "provincial government department"),
 }
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DEFAULT_GAZETTEER = "data/gazetteers/wenzhou.csv"  # the embedded default document's
 
 
 ROLES = ("lead", "support", "responsible")  # responsible: jointly responsible, no lead stated or decided
@@ -43,8 +52,9 @@ class Unit:
     name_en: str
     aliases: tuple[str, ...]
     classification: str
-    known: bool = True  # False: labelled as written, its IRI under the document that names it
+    known: bool = True  # False: in no gazetteer; labelled as written (or its full name), not classified
     collective: bool = False  # a set of units named as one: 各省级人民政府, 有关部门
+    place: str | None = None  # the jurisdiction it belongs to (data/places.csv); None: only the document knows
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,10 @@ class Gazetteer:
     [('wz-hrss', True, None), ('wz-organisation-dept', False, '市人才办')]
     """
 
-    def __init__(self, units: list[Unit], path: Path | None = None):
+    def __init__(self, units: list[Unit], path: Path | None = None, place: str | None = None):
         self.units = units
         self.path = path
+        self.place = place
         self._by_key: dict[str, Unit] = {}
         for unit in units:
             for name in (unit.name_zh, *unit.aliases):
@@ -84,11 +95,11 @@ class Gazetteer:
                 self._by_key[key] = unit
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Gazetteer":
-        """Read the gazetteer CSV (default: the one shipped with the project)."""
+    def load(cls, path: str | Path | None = None, place: str | None = None) -> "Gazetteer":
+        """Read a gazetteer CSV (default: Wenzhou's, the embedded document's); *place* is its jurisdiction."""
         from .resources import resource
 
-        path = Path(path) if path else resource("data/units.csv")
+        path = Path(path) if path else resource(DEFAULT_GAZETTEER)
         units: list[Unit] = []
         seen: set[str] = set()
         try:
@@ -115,12 +126,12 @@ class Gazetteer:
                     seen.add(uid)
                     aliases = tuple(a.strip() for a in row["aliases"].split(";") if a.strip())
                     units.append(Unit(uid, row["name_zh"].strip(), row["name_en"].strip(), aliases,
-                                      row["classification"]))
+                                      row["classification"], place=place))
         except FileNotFoundError:
             raise InputError("gazetteer not found", path) from None
         except UnicodeDecodeError as exc:
             raise InputError(f"gazetteer is not valid UTF-8 ({exc.reason})", path) from None
-        return cls(units, path)
+        return cls(units, path, place)
 
     def lookup(self, name: str) -> Unit | None:
         """The unit with this name or alias, or None."""
@@ -179,7 +190,7 @@ class Gazetteer:
             stop = next((s for s in range(reach + 1, n) if self._starts_name(text, s)), n)
             name = text[reach:stop].lstrip("*") or text
             raise InputError(f"unknown responsible unit {name!r} in {' '.join(raw.split())!r} "
-                             f"(add it to the gazetteer {self.path or 'data/units.csv'})", path, line)
+                             f"(add it to the gazetteer {self.path or DEFAULT_GAZETTEER})", path, line)
         mentions: list[UnitMention] = []
         end = n
         while end > 0:
@@ -222,3 +233,41 @@ def unit_slug(name: str) -> str:
     words = lazy_pinyin(name, errors=lambda text: re.findall(r"[A-Za-z0-9]+", text))
     slug = "-".join(w.lower() for w in words if re.fullmatch(r"[A-Za-z0-9]+", w))
     return slug or "unit"
+
+
+class Gazetteers:
+    """Every jurisdiction's gazetteer (``data/places.csv``), loaded when a document first needs it, and a user's own.
+
+    >>> gaz = Gazetteers()
+    >>> from kg.jurisdictions import places
+    >>> [g.place for g in gaz.for_place(places()["wz"])]
+    ['wz', 'zj', 'cn']
+    >>> gaz.lookup("人力资源社会保障部", places()["zj"]).id, gaz.lookup("市财政局", places()["sh"])
+    ('cn-mohrss', None)
+    """
+
+    def __init__(self, extra: list[Gazetteer] | tuple = ()):
+        self.extra = list(extra)  # the user's own: searched first, for every document
+        self._loaded: dict[str, Gazetteer] = {}
+
+    def of(self, place_id: str) -> Gazetteer | None:
+        """The gazetteer of one jurisdiction, or None where it has none."""
+        from .jurisdictions import places
+        from .resources import resource
+
+        place = places()[place_id]
+        if not place.gazetteer:
+            return None
+        if place_id not in self._loaded:
+            self._loaded[place_id] = Gazetteer.load(resource(f"data/{place.gazetteer}"), place_id)
+        return self._loaded[place_id]
+
+    def for_place(self, place) -> list[Gazetteer]:
+        """The user's gazetteers, then those of *place* and the places above it (none but the user's for None)."""
+        from .jurisdictions import ancestors
+
+        found = [self.of(p.id) for p in ancestors(place)] if place is not None else []
+        return self.extra + [g for g in found if g is not None]
+
+    def lookup(self, name: str, place) -> Unit | None:
+        return next((u for g in self.for_place(place) if (u := g.lookup(name)) is not None), None)

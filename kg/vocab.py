@@ -62,10 +62,12 @@ class POL(DefinedNamespace):
     hasMeasure: URIRef
     hasTarget: URIRef
     inGazetteer: URIRef
+    jurisdiction: URIRef
     isLongTerm: URIRef
     jurisdictionLevel: URIRef
     layout: URIRef
     leadUnit: URIRef
+    nameAsWritten: URIRef
     normalisedValue: URIRef
     number: URIRef
     numberPath: URIRef
@@ -105,9 +107,13 @@ class POL(DefinedNamespace):
     LeadRole: URIRef
     MassOrganisation: URIRef
     MunicipalDepartment: URIRef
+    NationalAdministration: URIRef
     PartyCommitteeDepartment: URIRef
+    ProvincialDepartment: URIRef
     PublicInstitution: URIRef
     ResponsibleRole: URIRef
+    StateCouncilAgency: URIRef
+    StateCouncilDepartment: URIRef
     StateOwnedEnterprise: URIRef
     SupportRole: URIRef
     UnitClassifications: URIRef

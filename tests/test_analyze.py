@@ -258,7 +258,7 @@ def test_report_says_items_and_counts_the_jointly_responsible(table_engine):
             "assignments, 35 pairs of units sharing items, 3 communities.") in md
     assert "key task" not in md and "## Policy areas" not in md  # no area in this document
     assert "| unit | leads | supports | jointly | involved | items led |\n|---|---|---|---|---|---|\n" \
-           "| 市经信局 | 1 | 0 | 9 | 10 | 表/15 |" in md
+           "| 湖州市经信局 | 1 | 0 | 9 | 10 | 表/15 |" in md
     assert unit_answer(a, "市经信局").splitlines()[2:6] == [
         "- leads 1 item(s): 表/15 专班工作机制建立",
         "- supports 0 item(s): none",
@@ -292,7 +292,7 @@ def test_lead_counts_of_a_state_council_opinion(genre_ttl):
     assert hr["lead_task_numbers"] == ["一/（一）", "二/（四）", "二/（五）", "三/（六）", "三/（七）", "三/（八）", "四/（九）",
                                        "四/（十）"]
     assert [(u["label"], u["lead_tasks"]) for u in a.units[:4]] == [
-        ("人力资源社会保障部", 8), ("财政部", 3), ("各有关部门和单位", 3), ("各省级人民政府", 1)]
+        ("人力资源和社会保障部", 8), ("财政部", 3), ("各有关部门和单位", 3), ("各省级人民政府", 1)]
 
 
 @needs_genre

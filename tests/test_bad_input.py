@@ -102,10 +102,12 @@ def test_unknown_unit_is_kept_as_written_by_default(variant, tmp_path):
     assert result.exit_code == 0, result.output
     assert "43 units (1 in no gazetteer)" in result.stdout  # 市水利局 is named in other rows too
     ttl = (out / "wenzhou-2023-82.ttl").read_text(encoding="utf-8")
-    assert '<https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/org/shi-hai-yang-ju>' in ttl
+    assert '<https://w3id.org/policy-kg/id/org/wz-shi-hai-yang-ju>' in ttl  # Wenzhou's, by the document's number
+    assert 'rdfs:label "温州市海洋局"@zh' in ttl
     assert 'skos:altLabel "市海洋局"@zh' in ttl
     report = (out / "wenzhou-2023-82.quality.md").read_text(encoding="utf-8")
-    assert "- line 91: unit '市海洋局' is in no gazetteer that applies to this document: kept as written" in report
+    assert ("- line 91: unit '市海洋局' is in no gazetteer that applies to this document: kept as written "
+            "(read as 温州市海洋局)") in report
 
 
 def test_declared_total_mismatch(variant, tmp_path):

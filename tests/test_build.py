@@ -29,9 +29,9 @@ def test_build_writes_outputs(built):
         "wenzhou-2023-82.quality.md", "wenzhou-2023-82.ttl", "wenzhou-2023-82.validation.txt"]
     assert result.stdout.startswith(f"built {out}/wenzhou-2023-82.ttl: 32 key tasks, 92 targets, 195 measures "
                                     "(declared 195条), 42 units, 33 lead / 100 support / 0 jointly responsible, "
-                                    "6058 triples — conforms to the shapes; layout: task-list;")
+                                    "6120 triples — conforms to the shapes; layout: task-list;")
     assert (out / "wenzhou-2023-82.validation.txt").read_text() == \
-        "wenzhou-2023-82.ttl: conforms to the policy-kg shapes (6058 triples)\n"
+        "wenzhou-2023-82.ttl: conforms to the policy-kg shapes (6120 triples)\n"
     quality = (out / "wenzhou-2023-82.quality.md").read_text(encoding="utf-8")
     assert "| Disagreements between repeated copies (first copy kept) | 1 |" in quality
     assert "- line 138: key task 24: target 6 differs between copies" in quality
@@ -51,7 +51,7 @@ def test_validate_command(built):
     out, _ = built
     ok = CliRunner().invoke(main, ["validate", str(out / "wenzhou-2023-82.ttl")])
     assert ok.exit_code == 0
-    assert ok.stdout.endswith("conforms to the policy-kg shapes (6058 triples)\n")
+    assert ok.stdout.endswith("conforms to the policy-kg shapes (6120 triples)\n")
 
 
 def test_validate_command_reports_violations(built, tmp_path):
@@ -92,7 +92,7 @@ def test_custom_base_and_source_name(tmp_path):
     result = CliRunner().invoke(main, ["build", str(src), "--out", str(tmp_path / "o"), "--base", "https://ex.org/id/"])
     assert result.exit_code == 0, result.stderr
     g = Graph().parse(tmp_path / "o" / "my-doc.ttl")
-    assert len(g) == 6058
+    assert len(g) == 6120
     assert any(str(s).startswith("https://ex.org/id/doc/my-doc/task/") for s in g.subjects())
 
 
@@ -131,7 +131,7 @@ def test_turtle_parses_the_same_in_pyoxigraph(built):
     path = out / "wenzhou-2023-82.ttl"
     ours = Graph().parse(path)
     triples = list(pyoxigraph.parse(path.read_bytes(), format=pyoxigraph.RdfFormat.TURTLE))
-    assert len(triples) == len(ours) == 6058
+    assert len(triples) == len(ours) == 6120
     nt = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
     assert isomorphic(Graph().parse(data=nt, format="nt"), ours)
 
@@ -145,7 +145,7 @@ def test_turtle_parses_the_same_in_rapper(built):
     proc = subprocess.run(["rapper", "-q", "-i", "turtle", "-o", "ntriples", str(path)],
                           capture_output=True, check=True)
     other = Graph().parse(data=proc.stdout.decode("utf-8"), format="nt")
-    assert len(other) == 6058
+    assert len(other) == 6120
     assert isomorphic(other, Graph().parse(path))
 
 

@@ -216,7 +216,7 @@ def test_cli_query(ttl):
     assert "unit-tasks --param unit=…" in listing.stdout
     adhoc = runner.invoke(main, ["query", "--graph", str(ttl), "--format", "csv", "--sparql",
                                  "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
-    assert adhoc.stdout == "n\n6058\n"
+    assert adhoc.stdout == "n\n6120\n"
     bad = runner.invoke(main, ["query", "--graph", str(ttl), "--sparql", "SELECT ?x WHERE { ?x ?y }"])
     assert bad.exit_code == 2
     assert bad.stderr == ("policy-kg: error: --sparql:1:26: SPARQL syntax error: "
@@ -253,13 +253,13 @@ def test_items_of_a_task_table(layout_ttl):
     items = run(q("items"), e).records()
     assert [r["number"] for r in items] == [f"表/{n}" for n in range(1, 17)]  # the table's rows, in order
     assert items[2] == {"number": "表/3", "item": "具身智能数据采集训练场建设", "lead": None, "support": None,
-                        "responsible": "市数据局、市经信局、市产业集团、各区县政府", "deadline": "2027年底"}
-    assert items[14] == {"number": "表/15", "item": "专班工作机制建立", "lead": "市经信局", "support": "相关部门",
+                        "responsible": "湖州市数据局、湖州市经信局、湖州市产业集团、各区县政府", "deadline": "2027年底"}
+    assert items[14] == {"number": "表/15", "item": "专班工作机制建立", "lead": "湖州市经信局", "support": "相关部门",
                          "responsible": None, "deadline": "2026年底"}  # 市经信局牵头，相关部门参与
     due = run(q("items-due"), e, {"year": "2026"}).records()
     assert [r["number"] for r in due] == ["表/2", "表/9", "表/11", "表/12", "表/13", "表/14", "表/15"]
     assert due[0] == {"number": "表/2", "item": "高质量数据集建设", "deadline": "2026年底", "dueDate": "2026-12-31",
-                      "units": "市数据局、各区县政府"}
+                      "units": "湖州市数据局、各区县政府"}
     assert [r["number"] for r in run(q("items-due"), e, {"year": "2027"}).records()] == [
         "表/3", "表/4", "表/5", "表/6", "表/8", "表/10"]  # 持续推进 (rows 1, 7, 16) has no date
 
@@ -268,10 +268,10 @@ def test_responsible_units_are_counted_where_they_matter(layout_ttl):
     e = open_engine([layout_ttl("task-table")])
     # 市经信局: jointly responsible in rows 3, 5–8, 12–14, 16; lead of row 15 only
     assert run(q("unit-summary"), e, {"unit": "市经信局"}).records() == [
-        {"label": "市经信局", "leadTasks": "1", "supportTasks": "0", "responsibleTasks": "9"}]
-    assert run(q("lead-counts"), e).records() == [{"unit": "市经信局", "leadTasks": "1"}]
+        {"label": "湖州市经信局", "leadTasks": "1", "supportTasks": "0", "responsibleTasks": "9"}]
+    assert run(q("lead-counts"), e).records() == [{"unit": "湖州市经信局", "leadTasks": "1"}]
     counts = {r["unit"]: r for r in run(q("involvement-counts"), e).records()}
-    assert counts["市经信局"] == {"unit": "市经信局", "leadTasks": "1", "supportTasks": "0", "responsibleTasks": "9",
+    assert counts["湖州市经信局"] == {"unit": "湖州市经信局", "leadTasks": "1", "supportTasks": "0", "responsibleTasks": "9",
                               "involvedTasks": "10"}
     assert counts["各区县政府"]["responsibleTasks"] == "10" and counts["各区县政府"]["involvedTasks"] == "10"
     tasks = run(q("unit-tasks"), e, {"unit": "市经信局"}).records()
@@ -282,7 +282,7 @@ def test_responsible_units_are_counted_where_they_matter(layout_ttl):
     assert tasks[0] == {"number": "表/3", "task": "具身智能数据采集训练场建设", "role": "responsible", "area": None,
                         "period": None}
     pairs = run(q("co-responsibility"), e).records()
-    assert pairs[0] == {"unitA": "各区县政府", "unitB": "市经信局", "sharedTasks": "5"}  # rows 3, 5, 6, 7, 8
+    assert pairs[0] == {"unitA": "各区县政府", "unitB": "湖州市经信局", "sharedTasks": "5"}  # rows 3, 5, 6, 7, 8
     cited = {r["document"]: (r["citations"], r["keyTasks"]) for r in run(q("cited-documents"), e).records()}
     assert cited["湖州市高质量数据集建设导则"] == ("1", "1")  # cited by row 2 itself (制定发布《…导则》)
     assert cited["国务院关于深入实施“人工智能+”行动的意见"] == ("1", "0")  # by the preamble, no item
@@ -293,8 +293,8 @@ def test_lead_counts_of_a_state_council_opinion(genre_ttl):
     """国发〔2018〕39号: 列第一位者为牵头单位 — the first unit of each of its 15 brackets leads."""
     e = open_engine([genre_ttl("guofa-2018-39-jiuye")])
     assert run(q("lead-counts"), e).records() == [
-        {"unit": "人力资源社会保障部", "leadTasks": "8"}, {"unit": "财政部", "leadTasks": "3"},
-        {"unit": "各有关部门和单位", "leadTasks": "3"}, {"unit": "各省级人民政府", "leadTasks": "1"}]
+        {"unit": "人力资源和社会保障部", "leadTasks": "8"}, {"unit": "各有关部门和单位", "leadTasks": "3"},
+        {"unit": "财政部", "leadTasks": "3"}, {"unit": "各省级人民政府", "leadTasks": "1"}]  # ties in IRI order
     hr = run(q("unit-tasks"), e, {"unit": "人力资源社会保障部"}).records()
     assert [(r["number"], r["role"]) for r in hr] == [
         ("一/（一）", "lead"), ("二/（三）", "support"), ("二/（四）", "lead"), ("二/（五）", "lead"), ("三/（六）", "lead"),
@@ -308,14 +308,14 @@ def test_jointly_responsible_units_of_a_shanghai_plan(genre_ttl):
     rows = run(q("involvement-counts"), e).records()
     assert sum(int(r["responsibleTasks"]) for r in rows) == 64
     assert {(r["leadTasks"], r["supportTasks"]) for r in rows} == {("0", "0")}
-    assert rows[0] == {"unit": "市科委", "leadTasks": "0", "supportTasks": "0", "responsibleTasks": "12",
+    assert rows[0] == {"unit": "上海市科委", "leadTasks": "0", "supportTasks": "0", "responsibleTasks": "12",
                        "involvedTasks": "12"}
     assert run(q("lead-counts"), e).rows == [] and run(q("multi-lead-tasks"), e).rows == []
     assert [(r["number"], r["role"]) for r in run(q("unit-tasks"), e, {"unit": "市药品监管局"}).records()] == [
         ("三/（三）/6", "responsible"), ("三/（三）/7", "responsible"), ("三/（四）/10", "responsible"),
         ("三/（五）/13", "responsible"), ("三/（七）/19", "responsible")]
     items = run(q("items"), e).records()
-    assert len(items) == 20 and items[2]["responsible"] == "市科委、市经济信息化委、市数据局、市卫生健康委、申康医院发展中心"
+    assert len(items) == 20 and items[2]["responsible"] == "上海市科委、上海市经济信息化委、上海市数据局、上海市卫生健康委、申康医院发展中心"
 
 
 @needs_genre
@@ -323,5 +323,5 @@ def test_multi_lead_items_of_a_state_council_opinion(genre_ttl):
     """国发〔2018〕42号 （十八）: 农业农村部、工业和信息化部牵头负责."""
     e = open_engine([genre_ttl("guofa-2018-42-nongjihua")])
     assert run(q("multi-lead-tasks"), e).records() == [
-        {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "工业和信息化部"},
-        {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "农业农村部"}]
+        {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "农业农村部"},  # org/cn-mara
+        {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "工业和信息化部"}]  # org/cn-miit: IRI order

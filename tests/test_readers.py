@@ -105,19 +105,37 @@ def test_collective_units_are_kept_never_dropped():
         ("各有关部门和单位", "responsible"), ("各省级人民政府", "responsible")]
 
 
-def test_a_unit_no_gazetteer_knows_is_kept_as_written_under_the_document(tmp_path):
-    doc = read_document(FIXTURES["brackets"])
-    unit = doc.items[0].units[0].unit
-    assert (unit.name_zh, unit.known, unit.id) == ("人力资源社会保障部", False, "ren-li-zi-yuan-she-hui-bao-zhang-bu")
+def test_a_unit_no_gazetteer_knows_is_kept_as_written_in_its_jurisdiction():
+    """湖州 has no gazetteer: its 市经信局 is Huzhou's, labelled with its full name, written form an altLabel."""
+    doc = read_document(FIXTURES["task-table"])
+    assert doc.jurisdiction_text() == "hz (from its title)"
+    unit = next(m.unit for m in doc.items[2].units if m.written == "市经信局")
+    assert (unit.name_zh, unit.known, unit.id, unit.place) == ("湖州市经信局", False, "hz-shi-jing-xin-ju", "hz")
     g = document_graph(doc)
-    node = URIRef(BASE + "doc/brackets/org/ren-li-zi-yuan-she-hui-bao-zhang-bu")
-    assert (node, SKOS.altLabel, None) in g and str(g.value(node, POL.inGazetteer)) == "false"
-    assert any(n.kind == "unit-unknown" and n.line == 13 and "'人力资源社会保障部'" in n.message for n in doc.notes)
+    node = URIRef(BASE + "org/hz-shi-jing-xin-ju")
+    assert {str(o) for o in g.objects(node, SKOS.altLabel)} == {"市经信局"}
+    assert str(g.value(node, POL.inGazetteer)) == "false"
+    assert str(g.value(node, POL.jurisdiction)) == BASE + "jurisdiction/hz"
+    assert any(n.kind == "unit-unknown" and n.line == 9 and "'市经信局'" in n.message and "湖州市经信局" in n.message
+               for n in doc.notes)
+
+
+def test_a_document_of_unknown_jurisdiction_keeps_its_units_to_itself(tmp_path):
+    path = tmp_path / "draft.txt"
+    path.write_text("关于加强某项工作的意见\n\n一、任务\n\n（一）做事。（省甲局负责）\n", encoding="utf-8")
+    doc = read_document(path)
+    unit = doc.items[0].units[0].unit
+    assert (doc.jurisdiction, unit.id, unit.place, unit.name_zh) == ("", "sheng-jia-ju", None, "省甲局")
+    assert str(document_graph(doc).value(URIRef(BASE + "doc/draft/part/1/1"), POL.responsibleUnit)) == \
+        BASE + "doc/draft/org/sheng-jia-ju"
+    again = read_document(path, jurisdiction="zj")
+    assert (again.jurisdiction_text(), again.items[0].units[0].unit.id) == ("zj (given with --jurisdiction)",
+                                                                           "zj-sheng-jia-ju")
 
 
 def test_collective_unit_in_the_graph():
     g = document_graph(read_document(FIXTURES["task-table"]))
-    node = URIRef(BASE + "doc/task-table/org/ge-qu-xian-zheng-fu")
+    node = URIRef(BASE + "org/hz-ge-qu-xian-zheng-fu")
     assert (node, RDF.type, POL.CollectiveUnit) in g
 
 
@@ -135,8 +153,9 @@ def test_corpus_mode_reads_markdown_sources(tmp_path):
     (folder / "notes.json").write_text("{}", encoding="utf-8")  # not a source: not read
     result = CliRunner().invoke(main, ["build", str(folder), "--store", str(tmp_path / "db"), "--jobs", "1"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[:2] == ["  guofa.md: brackets: 2 items, 5 units (5 in no gazetteer)",
-                                              "  huzhou.txt: task-table: 16 items, 16 units (16 in no gazetteer)"]
+    assert result.stdout.splitlines()[:2] == [
+        "  guofa.md: jurisdiction cn (from its document number); brackets: 2 items, 5 units",
+        "  huzhou.txt: jurisdiction hz (from its title); task-table: 16 items, 16 units (2 collective, 14 in no gazetteer): 湖州市发改委、湖州市数据局、湖州市经信局、湖州市产业集团、湖州市科技局、湖州市商务局、湖州市投资促进中心、湖州市财政局、湖州市委组织部（人才办）、湖州市人力社保局、湖州市教育局、湖州师范学院、湖州职业技术学院、湖州市统计局"]
 
 
 # -- the documents of the genre ---------------------------------------------------------------------------
@@ -191,10 +210,10 @@ def test_each_genre_document_builds_and_conforms(bodies, tmp_path):
 def test_no_genre_unit_becomes_a_wenzhou_unit(bodies):
     """The Wenzhou gazetteer applies to Wenzhou's documents only: Shanghai's 市发展改革委 is Shanghai's name."""
     doc = read_document(bodies / "hufubanfa-2025-17-yiliaoqixie.txt")
-    units = {m.unit.name_zh: m.unit for item in doc.items for m in item.units}
-    assert "市发展改革委" in units and not units["市发展改革委"].known
+    units = {m.written: m.unit for item in doc.items for m in item.units}
+    assert (units["市发展改革委"].id, units["市发展改革委"].name_zh) == ("sh-shi-fa-zhan-gai-ge-wei", "上海市发展改革委")
     for path in bodies.glob("*.txt"):
-        assert not any(u.known for u in read_document(path).units.values()), path.name
+        assert not any(u.id.startswith("wz-") for u in read_document(path).units.values()), path.name
 
 
 @needs_genre
@@ -224,7 +243,7 @@ def test_items_of_a_bracket_document_in_the_graph():
     assert str(g.value(item, POL.numberPath)) == "一/（一）"
     assert {str(o) for o in g.objects(item, RDF.type)} >= {str(POL.Measure), "http://www.w3.org/ns/prov#Activity"}
     lead = g.value(item, POL.leadUnit)
-    assert str(lead) == BASE + "doc/brackets/org/ren-li-zi-yuan-she-hui-bao-zhang-bu"
+    assert str(lead) == BASE + "org/cn-mohrss"  # the national gazetteer's 人力资源和社会保障部
     assert str(g.value(item, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "加大稳岗支持力度"
 
 

@@ -87,11 +87,17 @@ def test_duplicate_names_in_gazetteer(tmp_path):
         Gazetteer.load(path)
 
 
-def test_gazetteer_file_is_valid_csv():
-    with open(ROOT / "data" / "units.csv", encoding="utf-8", newline="") as fh:
+@pytest.mark.parametrize("name", ["national", "zhejiang", "wenzhou"])
+def test_gazetteer_files_are_valid_csv(name):
+    with open(ROOT / "data" / "gazetteers" / f"{name}.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["id", "name_zh", "name_en", "aliases", "classification"]
     assert all(len(r) == 5 for r in rows)
+    prefix = {"national": "cn-", "zhejiang": "zj-", "wenzhou": "wz-"}[name]
+    # ids from before ids carried the jurisdiction, kept for their IRIs
+    legacy = {"pboc-wenzhou", "nfra-wenzhou", "ouhai-gov", "counties-concerned-gov", "sinosure-wenzhou"}
+    assert all(r[0].startswith(prefix) or r[0] in legacy for r in rows[1:])
+    Gazetteer.load(ROOT / "data" / "gazetteers" / f"{name}.csv")  # ids, names and classifications checked
 
 
 def test_segment_open_world_keeps_unknown_text_minimal(gaz):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.query import open_engine
 from kg.viz import VIEWS, build_pages, script_json
-from tests.conftest import MINI, ROOT, needs_genre
+from tests.conftest import BASE, MINI, ROOT, needs_genre
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -137,7 +137,7 @@ TABLE_EXPECTED = {  # nodes, edges, read off the table
     "unit-network": (16, 35),
     # 2 higher documents, the text, the table, its 16 rows, the 导则 row 2 cites
     "policy-hierarchy": (21, 20),
-    "unit-shi-jing-xin-ju": (22, 27),  # 市经信局, its 10 rows, its 11 partners; 27 units on those rows
+    "unit-hz-shi-jing-xin-ju": (22, 27),  # 市经信局, its 10 rows, its 11 partners; 27 units on those rows
 }
 
 
@@ -147,12 +147,12 @@ def table_pages(layout_ttl):
 
 
 def test_views_of_a_task_table(table_pages):
-    assert sorted(table_pages) == sorted([*VIEWS, "unit-shi-jing-xin-ju", "index"])
+    assert sorted(table_pages) == sorted([*VIEWS, "unit-hz-shi-jing-xin-ju", "index"])
     for name, (n_nodes, n_edges) in TABLE_EXPECTED.items():
         data = data_of(table_pages[name].html)
         assert (len(data["nodes"]), len(data["edges"])) == (n_nodes, n_edges), name
     assert table_pages["responsibility-network"].title == "事项与责任单位 Items and responsible units"
-    assert table_pages["unit-shi-jing-xin-ju"].title == "市经信局：牵头 1 项，共同负责 9 项，参与 10 项"
+    assert table_pages["unit-hz-shi-jing-xin-ju"].title == "湖州市经信局：牵头 1 项，共同负责 9 项，参与 10 项"
 
 
 def test_jointly_responsible_edges_and_tooltips(table_pages):
@@ -164,10 +164,10 @@ def test_jointly_responsible_edges_and_tooltips(table_pages):
     assert row3["label"] == "表/3 具身智能数据采集训练场建设"
     assert row3["title"].split("\n") == [
         "事项 表/3：具身智能数据采集训练场建设", "所在部分：湖州市人工智能创新发展重点任务分解表",
-        "共同负责单位：各区县政府、市产业集团、市经信局、市数据局（未写明牵头）", "完成时限：2027年底"]
+        "共同负责单位：各区县政府、湖州市产业集团、湖州市经信局、湖州市数据局（未写明牵头）", "完成时限：2027年底"]
     row15 = next(n for n in data["nodes"] if n["id"] == TABLE + "table/1/row/15")
-    assert row15["title"].split("\n")[2:] == ["牵头单位：市经信局", "配合单位：相关部门", "完成时限：2026年底"]
-    eit = next(n for n in data["nodes"] if n["id"] == TABLE + "org/shi-jing-xin-ju")
+    assert row15["title"].split("\n")[2:] == ["牵头单位：湖州市经信局", "配合单位：相关部门", "完成时限：2026年底"]
+    eit = next(n for n in data["nodes"] if n["id"] == BASE + "org/hz-shi-jing-xin-ju")
     assert "牵头 1 项 · 共同负责 9 项 · 参与 10 项事项" in eit["title"]
     assert data["legend"][-1]["items"][-1] == {"kind": "line", "label": "共同负责 jointly responsible (no lead named)",
                                                 "color": "#8e6bb8", "dotted": True}
@@ -199,7 +199,7 @@ def test_views_of_a_plan_without_areas(genre_ttl, tmp_path):
                                        "--out", str(out), "--unit", "省科技厅"])
     assert result.exit_code == 0, result.stderr
     data = data_of((out / "responsibility-network.html").read_text(encoding="utf-8"))
-    assert (len(data["nodes"]), len(data["edges"])) == (33 + 45, 21 + 68 + 39)
+    assert (len(data["nodes"]), len(data["edges"])) == (33 + 44, 21 + 68 + 39)  # 交通运输厅 is 省交通运输厅
     assert [f["label"] for f in data["filters"]] == ["二 加快培育重点领域应用场景", "三 明确场景开放应用流程",
                                                      "四 加大政策和要素支持", "五 加强组织保障"]
 
@@ -368,15 +368,15 @@ def test_genre_tooltip_filter_and_unit_selector(browser, table_written):
     visit.wait_ready()
     text = visit.hover_node(TABLE + "table/1/row/3")
     assert text.splitlines() == ["事项 表/3：具身智能数据采集训练场建设", "所在部分：湖州市人工智能创新发展重点任务分解表",
-                                 "共同负责单位：各区县政府、市产业集团、市经信局、市数据局（未写明牵头）", "完成时限：2027年底"]
+                                 "共同负责单位：各区县政府、湖州市产业集团、湖州市经信局、湖州市数据局（未写明牵头）", "完成时限：2027年底"]
     # the legend draws the jointly responsible line dotted
     assert visit.js("() => document.querySelectorAll('#legend .line.dotted').length") == 1
     # the part filter hides the table's rows, and only them
     visit.page.get_by_label("湖州市人工智能创新发展重点任务分解表").uncheck()
     assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 16
     visit.page.get_by_label("湖州市人工智能创新发展重点任务分解表").check()
-    # choosing a unit shows only it, its items and the units on them: as in unit-shi-jing-xin-ju.html
-    visit.page.select_option("#unit", TABLE + "org/shi-jing-xin-ju")
+    # choosing a unit shows only it, its items and the units on them: as in unit-hz-shi-jing-xin-ju.html
+    visit.page.select_option("#unit", BASE + "org/hz-shi-jing-xin-ju")
     assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 22
     visit.page.select_option("#unit", "")
     assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 32

@@ -29,11 +29,12 @@ from ..errors import InputError
 from ..indicators import find_indicators
 from ..normalize import spaces_removed, squeeze, strip_markup
 from ..records import Citation, Goal, PolicyDocument, ReferencedDocument, Rule, Section
-from ..units import Gazetteer, UnitMention
+from ..jurisdictions import place, place_of
+from ..units import Gazetteer, Gazetteers, UnitMention
 from .base import Context, Source, read_lines
 from .frontmatter import read_front_matter
 from .outline import first_chars, read_outline
-from .resolve import UnitResolver, gazetteer_applies
+from .resolve import UnitResolver
 from .text import read_text
 from .unitlist import find_rules
 
@@ -64,20 +65,23 @@ def layouts() -> dict[str, str]:
     return {name: reader(name).DESCRIPTION for name in READERS}
 
 
-def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: str | None = None,
-                  strict_units: bool = False) -> PolicyDocument:
+def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = None, layout: str | None = None,
+                  strict_units: bool = False, jurisdiction: str | None = None) -> PolicyDocument:
     """Read one source file into a :class:`~kg.records.PolicyDocument`.
 
     Parameters
     ----------
     path : str or Path
         A UTF-8 text file: the document's text (a PDF or web page converted to text).
-    gazetteer : Gazetteer, optional
-        Known units (default: the shipped one, ``data/units.csv``), used for documents of its jurisdiction.
+    gazetteer : Gazetteers or Gazetteer, optional
+        Known units: by default every jurisdiction's gazetteer (``data/places.csv``), used for documents of that
+        jurisdiction and the places below it. A single :class:`Gazetteer` is searched first for this document.
     layout : str, optional
         The one layout to read (a name of ``READERS``); by default every layout the document has.
     strict_units : bool
         Refuse names no gazetteer knows instead of keeping them as written.
+    jurisdiction : str, optional
+        The document's jurisdiction (an id of ``data/places.csv``) where its issuer, number or title do not tell.
 
     Returns
     -------
@@ -91,12 +95,13 @@ def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: 
     Examples
     --------
     >>> doc = read_document("data/wenzhou-2023-82.txt")
-    >>> doc.doc_number, len(doc.tasks), doc.measure_count, doc.layouts
-    ('温政办〔2023〕82号', 32, 195, ('task-list',))
+    >>> doc.doc_number, len(doc.tasks), doc.measure_count, doc.layouts, doc.jurisdiction
+    ('温政办〔2023〕82号', 32, 195, ('task-list',), 'wz')
     """
     path = Path(path)
     if layout is not None and layout not in READERS:
         raise InputError(f"unknown layout {layout!r} (one of {', '.join(READERS)})")
+    forced = place(jurisdiction) if jurisdiction else None
     source = Source(path, read_lines(path))
     doc = PolicyDocument(source=str(path), name=path.stem)
     doc.notes = source.notes
@@ -105,9 +110,13 @@ def read_document(path: str | Path, gazetteer: Gazetteer | None = None, layout: 
         source.note("not-modelled", line, f"crawler line {artefact[:40]!r}: not part of the document")
     ctx = Context(source, doc, text, None, None)
     ctx.front = read_front_matter(ctx, text.paragraphs)
-    gaz = gazetteer or Gazetteer.load()
-    applies = gazetteer_applies(gaz, doc, ctx.front.issuer)
-    ctx.units = UnitResolver(source, gaz if applies else None, strict_units)
+    found_place = (forced, "option") if forced else place_of(
+        doc.doc_number, ctx.front.issuer, doc.letterhead.removesuffix("文件"), doc.title or doc.notice_title)
+    if found_place:
+        doc.jurisdiction, doc.jurisdiction_from = found_place[0].id, found_place[1]
+    gazetteers = gazetteer if isinstance(gazetteer, Gazetteers) else Gazetteers([gazetteer] if gazetteer else [])
+    where = found_place[0] if found_place else None
+    ctx.units = UnitResolver(source, gazetteers.for_place(where), where, strict_units)
     if ctx.front.issuer:
         doc.issuer = UnitMention(ctx.units.resolve(ctx.front.issuer, ctx.front.issuer_line), "lead", ctx.front.issuer)
     ctx.outline = read_outline(ctx.front.body)
