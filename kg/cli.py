@@ -227,6 +227,11 @@ def analyze_cmd(graphs, store_dir, fmt, out_dir, unit) -> None:
             click.echo(report._csv([row], report.unit_columns(result)), nl=False)
         else:
             click.echo(report.unit_answer(result, unit), nl=False)
+            if store_dir:  # a corpus: in which documents
+                from .query import named_queries, run
+
+                rows = run(named_queries()["unit-documents"], engine, {"unit": unit}).records()
+                click.echo(report.unit_documents(rows), nl=False)
         return
     if out_dir:
         from .export import write_all

@@ -25,10 +25,12 @@ class CorpusSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     jobs: int = 1
     built: list[tuple[str, str]] = field(default_factory=list)  # (source, what it holds)
+    linked: int = 0  # cited documents found in the store and linked to it
 
     def text(self, store: Path) -> str:
         lines = [f"  {Path(source).name}: {what}" for source, what in self.built]
-        lines += [f"stored {self.documents} document(s), {self.triples} triples, in {store}"
+        linked = f"; {self.linked} cited document(s) found in the store and linked" if self.linked else ""
+        lines += [f"stored {self.documents} document(s), {self.triples} triples, in {store}{linked}"
                   f"{'' if not self.failures else f'; {len(self.failures)} failed:'}"]
         lines += [f"  {source}: {reason}" for source, reason in self.failures]
         return "\n".join(lines) + "\n"
@@ -176,9 +178,50 @@ def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool,
                 store(built)
                 bar.advance(task)
         db["store"].flush()
+        summary.linked = link_cited_documents(db["store"])
+        db["store"].flush()
     finally:
         db.clear()
     return summary
+
+
+# A document cited by another and held in the store itself (same number, or same exact title) is one resource:
+# in every graph, what pointed at the cited node points at the stored document (or its text, where the title is
+# the text's); the cited node's own description, now redundant, goes.
+_SAME = """
+SELECT DISTINCT ?x ?d WHERE {
+  { GRAPH ?gd { ?d a pol:PolicyDocument ; eli:id_local ?key } GRAPH ?gx { ?x eli:id_local ?key } }
+  UNION
+  { GRAPH ?gd { ?d a pol:PolicyDocument ; eli:title ?key } GRAPH ?gx { ?x eli:title ?key } }
+  UNION
+  { GRAPH ?gd { ?d a pol:PolicyText ; eli:title ?key } GRAPH ?gx { ?x eli:title ?key } }
+  GRAPH ?gx { ?x a eli:LegalResource }
+  FILTER (?x != ?d && ?gx != ?gd)
+  FILTER NOT EXISTS { GRAPH ?any { ?x a pol:PolicyDocument } }
+  FILTER NOT EXISTS { GRAPH ?any2 { ?x a pol:PolicyText } }
+}
+"""
+
+
+def link_cited_documents(store) -> int:
+    """Make each cited document the store holds the stored document; returns how many cited nodes were linked.
+
+    Run after every corpus build over the whole store, so a document stored later links the citations of
+    documents stored before it, and rebuilding a document (whose graph comes back unlinked) links it again.
+    """
+    from .query import sparql_prefixes
+
+    prefixes = sparql_prefixes("pol", "eli", "rdf")
+    pairs = sorted({(str(r["x"].value), str(r["d"].value)) for r in store.query(prefixes + _SAME)})
+    first: dict[str, str] = {}
+    for x, d in pairs:  # a node matched twice (by number and by a title) takes the document its number names
+        first.setdefault(x, d)
+    for x, d in first.items():
+        store.update(prefixes + f"""
+            DELETE {{ GRAPH ?g {{ ?s ?p <{x}> }} }} INSERT {{ GRAPH ?g {{ ?s ?p <{d}> }} }}
+            WHERE {{ GRAPH ?g {{ ?s ?p <{x}> }} }};
+            DELETE {{ GRAPH ?g {{ <{x}> ?p ?o }} }} WHERE {{ GRAPH ?g {{ <{x}> ?p ?o }} }}""")
+    return len(first)
 
 
 def _start_workers(jobs: int):

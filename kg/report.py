@@ -69,6 +69,14 @@ def unit_answer(a: Analysis, name: str) -> str:
     ]) + "\n"
 
 
+def unit_documents(rows: list[dict]) -> str:
+    """The documents a unit has items in (rows of the ``unit-documents`` query), as a Markdown table."""
+    rows = [[r["document"], r["number"] or "", r["jurisdiction"] or "", r["leadItems"], r["supportItems"],
+             r["responsibleItems"]] for r in rows]
+    return "\n".join(["", *_table(["document", "number", "jurisdiction", "leads", "supports", "jointly responsible"],
+                                   rows)]) + "\n"
+
+
 def _assignments(s: dict) -> str:
     if not s["responsible_assignments"]:
         return f"{s['lead_assignments']} lead and {s['support_assignments']} support assignments"

@@ -15,14 +15,18 @@ from tests.test_parse import LEADS
 REQUIRED = {"lead-counts", "involvement-counts", "unit-tasks", "multi-lead-tasks", "co-responsibility",
             "tasks-by-area", "tasks-by-period", "contacts", "measures-of-task"}
 PARAMS = {"unit-tasks": {"unit": "市发改委"}, "unit-summary": {"unit": "市发展改革委"}, "measures-of-task": {"task": "7"},
+          "unit-documents": {"unit": "市发改委"},
           "targets-due": {"year": "2023"}, "items-due": {"year": "2023"}}
 NONE_IN_WENZHOU = {"items-due"}  # Wenzhou's task list gives periods, not deadlines: no pol:dueDate
 # on the layout fixtures (cuts of Huzhou's 重点任务分解表 and of 国发〔2018〕39号), with what each has rows for
 FIXTURE_PARAMS = {"unit-tasks": {"unit": "市经信局"}, "unit-summary": {"unit": "市经信局"}, "measures-of-task": {"task": "1"},
+                  "unit-documents": {"unit": "市经信局"},
                   "targets-due": {"year": "2026"}, "items-due": {"year": "2026"}}
 ROWS_IN = {"task-table": {"cited-documents", "co-responsibility", "documents-by-level", "involvement-counts", "items",
-                          "items-due", "lead-counts", "unit-summary", "unit-tasks"},
-           "brackets": {"co-responsibility", "documents-by-level", "involvement-counts", "items", "lead-counts"}}
+                          "items-due", "lead-counts", "unit-summary", "unit-tasks", "implementation-chain",
+                          "unit-documents", "jurisdiction-summary"},
+           "brackets": {"co-responsibility", "documents-by-level", "involvement-counts", "items", "lead-counts",
+                        "jurisdiction-summary"}}
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +329,12 @@ def test_multi_lead_items_of_a_state_council_opinion(genre_ttl):
     assert run(q("multi-lead-tasks"), e).records() == [
         {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "农业农村部"},  # org/cn-mara
         {"number": "八/（十八）", "task": "健全组织实施机制", "leadUnit": "工业和信息化部"}]  # org/cn-miit: IRI order
+
+
+def test_unit_documents_and_jurisdiction_summary_on_the_seed(ox):
+    assert run(q("unit-documents"), ox, {"unit": "市发改委"}).records() == [
+        {"document": "温州市人民政府办公室关于印发温州市促进民营经济高质量发展若干举措的通知", "number": "温政办〔2023〕82号",
+         "jurisdiction": "温州市", "leadItems": "6", "supportItems": "8", "responsibleItems": "0"}]
+    assert run(q("jurisdiction-summary"), ox).records() == [
+        {"jurisdiction": "温州市", "level": "municipal", "documents": "1", "items": "32", "units": "42",
+         "unitsInNoGazetteer": "0"}]

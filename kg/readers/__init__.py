@@ -81,7 +81,8 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
     strict_units : bool
         Refuse names no gazetteer knows instead of keeping them as written.
     jurisdiction : str, optional
-        The document's jurisdiction (an id of ``data/places.csv``) where its issuer, number or title do not tell.
+        The document's jurisdiction (an id of ``data/places.csv``) where its number, issuer, letterhead or title do
+        not tell (where they do, they win: in a corpus one option serves the documents that need it).
 
     Returns
     -------
@@ -110,8 +111,8 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
         source.note("not-modelled", line, f"crawler line {artefact[:40]!r}: not part of the document")
     ctx = Context(source, doc, text, None, None)
     ctx.front = read_front_matter(ctx, text.paragraphs)
-    found_place = (forced, "option") if forced else place_of(
-        doc.doc_number, ctx.front.issuer, doc.letterhead.removesuffix("文件"), doc.title or doc.notice_title)
+    found_place = place_of(doc.doc_number, ctx.front.issuer, doc.letterhead.removesuffix("文件"),
+                           doc.title or doc.notice_title) or ((forced, "option") if forced else None)
     if found_place:
         doc.jurisdiction, doc.jurisdiction_from = found_place[0].id, found_place[1]
     gazetteers = gazetteer if isinstance(gazetteer, Gazetteers) else Gazetteers([gazetteer] if gazetteer else [])
