@@ -92,16 +92,18 @@ def read_jsonld(path: Path) -> Graph:
 
 
 # the document of a graph: a pol:PolicyDocument (pol:Notice is one, for transmittal notices like Wenzhou's);
-# its date and number where it has them; whether its issuer is a unit of Wenzhou's gazetteer (ids wz-…)
-DOCS = sparql_prefixes("pol", "eli", "dcterms") + """
-SELECT DISTINCT ?doc ?title ?number ?date ?textTitle ?wenzhou ?keyTasks WHERE {
+# its date and number where it has them; its jurisdiction (pol:jurisdiction) and the names of that place
+DOCS = sparql_prefixes("pol", "eli", "dcterms", "rdfs") + """
+SELECT DISTINCT ?doc ?title ?number ?date ?textTitle ?place ?placeId ?placeZh ?placeEn ?keyTasks WHERE {
   ?doc a ?class ; eli:title ?title .
   VALUES ?class { pol:PolicyDocument pol:Notice }
   OPTIONAL { ?doc eli:id_local ?number }
   OPTIONAL { ?doc eli:date_document ?date }
   OPTIONAL { ?doc eli:has_part ?text . ?text a pol:PolicyText ; eli:title ?textTitle . }
-  BIND (EXISTS { ?doc eli:passed_by ?issuer . ?issuer pol:inGazetteer true ; dcterms:identifier ?issuerId .
-                 FILTER (STRSTARTS(?issuerId, "wz-")) } AS ?wenzhou)
+  OPTIONAL {
+    ?doc pol:jurisdiction ?place . ?place dcterms:identifier ?placeId ; rdfs:label ?placeZh . FILTER (lang(?placeZh) = "zh")
+    OPTIONAL { ?place rdfs:label ?placeEn . FILTER (lang(?placeEn) = "en") }
+  }
   BIND (EXISTS { ?t a pol:KeyTask } AS ?keyTasks)
 }
 ORDER BY ?doc ?textTitle
@@ -148,7 +150,6 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         g.bind(prefix, ns)
     catalog = URIRef(base + "catalog")
     publisher = URIRef(base + "org/policy-kg")
-    place = URIRef(base + "place/wenzhou")  # the place of Wenzhou's documents (issued by a unit of its gazetteer)
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal("policy-kg", lang="en")))
     g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
@@ -187,7 +188,7 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         if not docs:
             continue
         d = docs[0]
-        wenzhou, task_list = d["wenzhou"] == "true", d["keyTasks"] == "true"
+        task_list = d["keyTasks"] == "true"
         dataset = URIRef(f"{base}dataset/{name}")
         issued = dt.date.fromisoformat(d["date"]) if d["date"] else None
         title = d["textTitle"] or d["title"]
@@ -226,11 +227,13 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
         modified = modified_date(issued) if issued else modified_date(None)
         if modified:
             g.add((dataset, DCTERMS.modified, Literal(modified.isoformat(), datatype=XSD.date)))
-        if wenzhou:
+        if d["place"]:  # the document's jurisdiction, as DCAT-AP's dct:Location
+            place = URIRef(d["place"])
             g.add((dataset, DCTERMS.spatial, place))
             g.add((place, RDF.type, DCTERMS.Location))
-            g.add((place, SKOS.prefLabel, Literal("温州市", lang="zh")))
-            g.add((place, SKOS.prefLabel, Literal("Wenzhou", lang="en")))
+            g.add((place, SKOS.prefLabel, Literal(d["placeZh"], lang="zh")))
+            if d["placeEn"]:
+                g.add((place, SKOS.prefLabel, Literal(d["placeEn"], lang="en")))
         years = (engine.select(YEARS).records() or [{"first": None}])[0]  # no row where nothing has a period
         if years["first"]:
             period = URIRef(f"{dataset}/temporal")
@@ -238,11 +241,10 @@ def dataset_description(items: list[tuple[str, Graph, dict[str, int]]], base: st
             g.add((period, RDF.type, DCTERMS.PeriodOfTime))
             g.add((period, DCAT.startDate, Literal(f"{years['first']}-01-01", datatype=XSD.date)))
             g.add((period, DCAT.endDate, Literal(f"{years['last']}-12-31", datatype=XSD.date)))
-        for keyword in ("民营经济", "温州", "政策文件") if wenzhou else ("政策文件",):
-            g.add((dataset, DCAT.keyword, Literal(keyword, lang="zh")))
-        for keyword in ("private economy", "Wenzhou", "policy document", "knowledge graph") if wenzhou else (
-                "policy document", "knowledge graph"):
-            g.add((dataset, DCAT.keyword, Literal(keyword, lang="en")))
+        place_words = ([(d["placeZh"].removesuffix("市").removesuffix("省") if d["placeId"] != "cn" else "中国", "zh")]
+                       if d["place"] else []) + ([(d["placeEn"], "en")] if d["placeEn"] else [])
+        for keyword, lang in [*place_words, ("政策文件", "zh"), ("policy document", "en"), ("knowledge graph", "en")]:
+            g.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
         for row in engine.select(AREAS).records():
             g.add((dataset, DCAT.keyword, Literal(row["area"], lang="zh")))
         g.add((dataset, VOID.triples, Literal(len(graph))))

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS, VOID, XSD
 
 from kg.cli import main
 from kg.publish import dump_files, read_jsonld
@@ -167,16 +167,21 @@ def test_genre_dataset_description(genre_dumped, layout_ttl):
     assert g.value(opinion, DCTERMS.issued) == Literal("2018-11-16", datatype=XSD.date)
     assert "湖州市人工智能创新发展工作方案知识图谱" in {str(t) for t in g.objects(plan, DCTERMS.title)}  # no number
     assert g.value(plan, DCTERMS.issued) is None  # the plan gives no date
+    assert g.value(opinion, DCTERMS.spatial) == URIRef(BASE + "jurisdiction/cn")  # each its own jurisdiction
+    assert g.value(plan, DCTERMS.spatial) == URIRef(BASE + "jurisdiction/hz")
+    assert {str(k) for k in g.objects(opinion, DCAT.keyword)} == {"中国", "China", "政策文件", "policy document",
+                                                                  "knowledge graph"}
+    assert {str(k) for k in g.objects(plan, DCAT.keyword)} == {"湖州", "Huzhou", "政策文件", "policy document",
+                                                               "knowledge graph"}
     for dataset in (opinion, plan):
-        assert g.value(dataset, DCTERMS.spatial) is None  # Wenzhou is the gazetteer's place, not theirs
-        assert {str(k) for k in g.objects(dataset, DCAT.keyword)} == {"政策文件", "policy document", "knowledge graph"}
         descriptions = {str(d) for d in g.objects(dataset, DCTERMS.description)}
         assert any("jointly responsible units" in d for d in descriptions), descriptions
         assert not any("notice" in d or "通知、" in d for d in descriptions)  # not Wenzhou's notice and task list
     assert g.value(opinion, VOID.triples) == Literal(len(Graph().parse(layout_ttl("brackets"))))
     assert set(g.objects(opinion, VOID.exampleResource)) == {URIRef(BASE + "doc/brackets"),
                                                              URIRef(BASE + "doc/brackets/part/1/1")}
-    assert (None, RDF.type, DCTERMS.Location) not in g
+    assert set(g.subjects(RDF.type, DCTERMS.Location)) == {URIRef(BASE + "jurisdiction/cn"),
+                                                           URIRef(BASE + "jurisdiction/hz")}
 
 
 @pytest.mark.skipif(not DCAT_AP.exists() and not os.environ.get("CI"), reason="shared/vendor/dcat-ap-3.0.1 not here")
@@ -194,18 +199,15 @@ def test_genre_dataset_description_conforms_to_dcat_ap(genre_dumped):
     assert violations == []
 
 
-def test_wenzhou_is_the_place_of_wenzhous_documents_only(layout_ttl):
-    """A document issued by a gazetteer unit of another place (ids not wz-…) gets no Wenzhou."""
+def test_the_place_is_the_documents_jurisdiction(layout_ttl):
+    """A dataset's dct:spatial is its document's pol:jurisdiction, whatever issued it."""
     from kg.vocab import POL
 
-    from kg.vocab import ELI
-
     g = Graph().parse(layout_ttl("brackets"))
-    issuer = g.value(URIRef(BASE + "doc/brackets"), ELI.passed_by)  # 国务院
-    g.set((issuer, POL.inGazetteer, Literal(True)))
-    g.set((issuer, DCTERMS.identifier, Literal("cn-state-council")))
+    desc = Graph().parse(data=dump_files({"brackets": g})["dataset.ttl"], format="turtle")
+    place = desc.value(URIRef(BASE + "dataset/brackets"), DCTERMS.spatial)
+    assert place == URIRef(BASE + "jurisdiction/cn")
+    assert {str(n) for n in desc.objects(place, SKOS.prefLabel)} == {"中华人民共和国", "China"}
+    g.remove((URIRef(BASE + "doc/brackets"), POL.jurisdiction, None))  # a document whose place nothing tells
     desc = Graph().parse(data=dump_files({"brackets": g})["dataset.ttl"], format="turtle")
     assert desc.value(URIRef(BASE + "dataset/brackets"), DCTERMS.spatial) is None
-    g.set((issuer, DCTERMS.identifier, Literal("wz-gov-office")))  # as if Wenzhou's office had issued it
-    desc = Graph().parse(data=dump_files({"brackets": g})["dataset.ttl"], format="turtle")
-    assert desc.value(URIRef(BASE + "dataset/brackets"), DCTERMS.spatial) == URIRef(BASE + "place/wenzhou")
