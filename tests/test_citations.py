@@ -95,6 +95,8 @@ def test_named_queries(ttl):
     levels = {r["level"]: int(r["documents"]) for r in run(named_queries()["documents-by-level"], e).records()}
     assert levels == {"municipal": 18, "provincial": 13, "national": 2, "unknown": 7}
     chain = run(named_queries()["implementation-chain"], e).records()
+    assert len(chain) == 64  # every key task under each of the two higher documents
+    assert [r["implements"] for r in chain if r["higherLevel"] == "national"] == [None] * 32
     provincial = [r for r in chain if r["higherLevel"] == "provincial"]
     assert len(provincial) == 32 and provincial[6]["implements"] == "浙江省措施第7条"
     assert provincial[6]["task"] == "向民营企业推介三张项目清单"
