@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from .normalize import chinese_ordinal
 from .query import Engine, sparql_prefixes
+from .readers.task_list import HEADER  # the task list's own header: written back as the source has it
 
-HEADER = ("序号", "总体任务", "重点工作", "温州市目标", "温州市落实举措", "实施阶段", "责任单位", "联系人")
 WIDTHS = (6, 16, 28, 60, 90, 12, 40, 22)
 # the columns of an item table, in order: key, header, width (Excel); a column is written where some row has a value
 ITEM_COLUMNS = (("document", "文件", 30), ("number", "编号", 14), ("label", "事项", 28), ("text", "内容", 80),

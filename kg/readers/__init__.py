@@ -28,11 +28,11 @@ from ..citations import find_citations
 from ..errors import InputError
 from ..indicators import find_indicators
 from ..normalize import spaces_removed, squeeze, strip_markup
-from ..records import Citation, Goal, PolicyDocument, ReferencedDocument, Rule, Section
+from ..records import Citation, Goal, Note, PolicyDocument, ReferencedDocument, Rule, Section
 from ..jurisdictions import place, place_of
 from ..units import Gazetteer, Gazetteers, UnitMention
 from .base import Context, Source, read_lines
-from .frontmatter import read_front_matter
+from .frontmatter import TITLE_REF, read_front_matter
 from .outline import first_chars, read_outline
 from .resolve import UnitResolver
 from .text import read_text
@@ -48,7 +48,6 @@ READERS = {
 }
 
 _GOAL = re.compile(r"^(?:[^。，,]{0,12}[。：:])?(?:到|至)?(\d{4})年(?:底|末)?[，,]")
-_TITLE_REF = re.compile(r"《([^《》]+)》")
 
 
 def reader(name: str):
@@ -167,7 +166,7 @@ def _main_text(ctx: Context) -> None:
         doc.preamble = "\n".join(p.text for p in outline.preamble)
         doc.preamble_line = first.line
         doc.implements = tuple(ReferencedDocument(squeeze(t), p.line) for p in outline.preamble
-                               for t in _TITLE_REF.findall(p.text) if re.search("贯彻|落实|根据|按照|依据", p.text))
+                               for t in TITLE_REF.findall(p.text) if re.search("贯彻|落实|根据|按照|依据", p.text))
     items = {i.key for i in doc.items}
     extra: dict[tuple, list[tuple[int, str]]] = {}
     for key, paras, path in ctx.leftover:
@@ -242,15 +241,10 @@ def _citations(doc: PolicyDocument) -> None:
         if count == len(doc.tasks):
             doc.adopted_measures = count
         else:
-            doc.notes.append(_note("unusual", doc.principle_line,
-                                   f"the principle takes over {count} higher-level measures but the task list has "
-                                   f"{len(doc.tasks)} key tasks: key tasks not linked to them"))
+            doc.notes.append(Note("unusual", doc.principle_line,
+                                  f"the principle takes over {count} higher-level measures but the task list has "
+                                  f"{len(doc.tasks)} key tasks: key tasks not linked to them"))
 
-
-def _note(kind, line, message):
-    from ..records import Note
-
-    return Note(kind, line, message)
 
 
 _TARGET_SENTENCE = re.compile(r"(?:^|(?<=[。；;]))\s*((?:到|至)\s*(\d{4})\s*年[^。；;]*)")

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from .base import Context
 from .text import Paragraph
 
-__all__ = ["FrontMatter", "read_front_matter", "DOC_NUMBER", "DATE", "parse_date"]
+__all__ = ["FrontMatter", "read_front_matter", "DOC_NUMBER", "DATE", "PRINT_DATE", "TITLE_REF", "parse_date"]
 
 DOC_NUMBER = re.compile(r"^(\S{1,12}〔\d{4}〕\d+号)$")
 DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_PRINT_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日印发$")
+PRINT_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日印发$")
+TITLE_REF = re.compile(r"《([^《》]+)》")  # a document named in the text
 _TERMINAL = tuple("。！？；”")
 _TRANSMITTAL = re.compile(r"关于(?:印发|转发)|印发.*的通知$")
 _STATUS = re.compile(r"^[（(]\s*(送审稿|征求意见稿|讨论稿|草案|试行|修订稿|代拟稿|初稿)\s*[）)]$")

@@ -24,9 +24,10 @@ from ..normalize import (CJK_CHAR, chinese_numeral, chinese_ordinal, clean, has_
 from ..records import Contact, Goal, Item, Paragraph, Period, PolicyArea, ReferencedDocument, WorkItem
 from ..units import UnitMention
 from .base import Context
-from .frontmatter import parse_date
-from .text import Paragraph as Para, RawTable, header_key
-from .unitlist import columns
+from .cells import numbered_items, parse_contact, parse_period
+from .columns import fields_of
+from .frontmatter import PRINT_DATE, TITLE_REF, parse_date
+from .text import Paragraph as Para, RawTable
 
 NAME = "task-list"
 DESCRIPTION = ("a full task list (任务清单) with area, targets, measures, period, units (* marks the lead) and contact "
@@ -38,28 +39,11 @@ _CN = "一二三四五六七八九十"
 _SECTION = re.compile(f"^([{_CN}]+)、\\s*(.+)$")
 _NUMBERED_PARA = re.compile(f"^[（(]([{_CN}]+)[）)]\\s*([^。]+)。(.*)$")
 _GOAL = re.compile(r"^(?:到)?(\d{4})年[，,]")
-_TITLE_REF = re.compile(r"《([^《》]+)》")
 _DECLARED = re.compile(r"[（(](\d+)条[）)]")
-_FIRST_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.．](?:\s+|(?=\D))")
-_NEXT_ITEM = re.compile(r"(?:(?<=\s)|(?<=[。；;]))(\d{1,3})\s*[.．](?:\s+|(?=\D))")
-_CONTACT = re.compile(r"^(?P<name>[^\d\s]+?)\s*(?P<phone>0\d{2,3}-\d{7,8}|1\d{10})$")
 _LATIN_IN_CJK = re.compile(f"{CJK_CHAR.pattern}\\s+([a-z]+)\\s+{CJK_CHAR.pattern}")
 _TERMINAL = tuple("。！？；：”）)")
 
 
-def fields_of(header: tuple[str, ...]) -> dict[str, int]:
-    """Column index of each field the column table knows (the first column of a field wins).
-
-    >>> fields_of(HEADER)["measures"], fields_of(HEADER)["contact"]
-    (4, 7)
-    """
-    known = columns()
-    out: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        field = known.get(header_key(cell))
-        if field and field not in out:
-            out[field] = i
-    return out
 
 
 def _task_list_table(ctx: Context) -> RawTable | None:
@@ -151,7 +135,7 @@ class _Reader:
                     self._declared(rest, line)
             elif section == 0:
                 doc.preamble, doc.preamble_line = text, line
-                doc.implements = tuple(ReferencedDocument(squeeze(t), line) for t in _TITLE_REF.findall(p.raw))
+                doc.implements = tuple(ReferencedDocument(squeeze(t), line) for t in TITLE_REF.findall(p.raw))
             elif section == 1:
                 goal = _GOAL.match(text)
                 if goal:
@@ -399,8 +383,8 @@ class _Reader:
             line, text = i + 1, squeeze(raw)
             if re.match(r"^抄送[：:]", text):
                 doc.cc = tuple(c for c in re.split("[、，,]", re.sub(r"^抄送[：:]", "", text).rstrip("。.")) if c)
-            elif _PRINT_DATE.match(text):
-                doc.print_date = parse_date(_PRINT_DATE.match(text), self.ctx, line)
+            elif PRINT_DATE.match(text):
+                doc.print_date = parse_date(PRINT_DATE.match(text), self.ctx, line)
             elif not doc.printed_by and len(text) <= 30 and not text.endswith(_TERMINAL):
                 doc.printed_by = text
             else:
@@ -417,64 +401,11 @@ class _Reader:
                              f"were parsed from {len(tasks)} key tasks")
 
 
-_PRINT_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日印发$")
 
 
-def numbered_items(cell: str, line: int, error) -> list[Item]:
-    """The numbered items of a cell (``1. … 2. …``); an unnumbered cell is one item numbered 1.
-
-    >>> [(i.number, i.text) for i in numbered_items("<p>1. 甲。</p><p>2. 乙。</p>", 7, None)]
-    [(1, '甲。'), (2, '乙。')]
-    """
-    stripped = strip_markup(cell)
-    first = _FIRST_ITEM.match(stripped)
-    if not first:
-        text = squeeze(stripped)
-        return [Item(1, text, line, numbered=False)] if text else []
-    starts = [(first.start(), first.end(), int(first.group(1)))]
-    expected = starts[0][2] + 1
-    for m in _NEXT_ITEM.finditer(stripped, first.end()):
-        if int(m.group(1)) == expected:
-            starts.append((m.start(), m.end(), expected))
-            expected += 1
-    items = []
-    for k, (_, body_start, num) in enumerate(starts):
-        body_end = starts[k + 1][0] if k + 1 < len(starts) else len(stripped)
-        text = squeeze(stripped[body_start:body_end])
-        if not text:
-            raise error(f"item {num} is empty", line)
-        items.append(Item(num, text, line))
-    return items
 
 
-def parse_period(cell: str, line: int, note=None) -> Period | None:
-    """An implementation period (``2023-2027年``, ``2023年``, ``长期实施``), or None.
-
-    >>> parse_period("2023-2027", 1).label, parse_period("长期实施", 1).slug, parse_period("近期", 1)
-    ('2023-2027年', 'long-term', None)
-    """
-    text = "".join(clean(cell).split())
-    if text == "长期实施":
-        return Period("长期实施", None, None, long_term=True)
-    m = re.match(r"^(\d{4})(?:[-–—~至](\d{4}))?(年?)$", text)
-    if not m:
-        return None
-    start = int(m.group(1))
-    end = int(m.group(2) or start)
-    if end < start:
-        return None
-    label = f"{start}年" if start == end else f"{start}-{end}年"
-    if not m.group(3) and note is not None:
-        note("period", line, f"implementation period {text!r} read as {label}")
-    return Period(label, start, end)
 
 
-def parse_contact(cell: str, line: int) -> Contact | None:
-    """A contact: a name and a phone number (``蔡景像 0577-88026991``), or None."""
-    text = " ".join(strip_markup(cell).split())
-    m = _CONTACT.match(text)
-    return Contact(m.group("name"), m.group("phone"), line) if m else None
 
-
-__all__ = ["NAME", "DESCRIPTION", "HEADER", "detect", "read", "fields_of", "numbered_items", "parse_period",
-           "parse_contact"]
+__all__ = ["NAME", "DESCRIPTION", "HEADER", "detect", "read"]

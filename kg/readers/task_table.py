@@ -15,10 +15,10 @@ import re
 
 from ..records import Section, Table, WorkItem
 from .base import Context
-from .deadlines import parse_deadline
-from .task_list import fields_of, numbered_items, parse_contact, parse_period
+from .cells import numbered_items, parse_contact, parse_deadline, parse_period
+from .columns import fields_of, header_key
 from .outline import first_chars
-from .text import RawTable, header_key
+from .text import RawTable
 from .unitlist import read_roles
 
 __all__ = ["NAME", "DESCRIPTION", "detect", "read", "task_tables"]

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 from ..normalize import squeeze, strip_markup
 
-__all__ = ["Paragraph", "Row", "RawTable", "Text", "read_text", "header_key"]
+__all__ = ["Paragraph", "Row", "RawTable", "Text", "read_text"]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BOLD = re.compile(r"^\*\*(.+?)\*\*$")
@@ -71,13 +71,6 @@ class Text:
         return {n for t in self.tables for n in range(t.line, t.end + 1)}
 
 
-def header_key(cell: str) -> str:
-    """A header cell as the column table knows it: markup and all whitespace removed.
-
-    >>> header_key("主 要 内 容"), header_key("<b>牵头单位</b>")
-    ('主要内容', '牵头单位')
-    """
-    return "".join(strip_markup(cell).split()).strip("*")
 
 
 def _cell(raw: str) -> str:

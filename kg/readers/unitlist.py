@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from ..normalize import squeeze
 from ..resources import resource
+from .columns import columns
 
 __all__ = ["Named", "columns", "label_field", "role_words", "unit_words", "split_names", "read_roles", "looks_like_unit",
            "is_collective", "find_rules", "FIRST_LISTED_LEAD"]
@@ -53,14 +54,6 @@ def _table(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-@lru_cache(maxsize=1)
-def columns() -> dict[str, str]:
-    """Column names of task tables (and labels of responsibility lines) → field, from ``data/columns.csv``.
-
-    >>> columns()["牵头部门"], columns()["时间节点"], columns()["改革举措"]
-    ('lead', 'deadline', 'title')
-    """
-    return {row["header"]: row["field"] for row in _table("columns.csv")}
 
 
 @lru_cache(maxsize=1)
