@@ -129,3 +129,36 @@ def test_a_cited_document_in_the_store_is_that_document(corpus):
     doc = BASE + "doc/guofa-2018-39-jiuye"
     assert engine.select(f"ASK {{ GRAPH <{BASE}doc/citing/graph> {{ ?text <http://data.europa.eu/eli/ontology#"
                          f"ensures_implementation_of> <{doc}> }} }}").boolean is True
+
+
+def test_a_users_own_gazetteer(tmp_path):
+    """--gazetteer FILE: searched first; its units are known, with their full names and English names."""
+    gaz = tmp_path / "guangzhou.csv"
+    gaz.write_text("id,name_zh,name_en,aliases,classification\n"
+                   "gz-finance,广州市财政局,Guangzhou Municipal Finance Bureau,市财政局,municipal-department\n",
+                   encoding="utf-8")
+    doc = tmp_path / "gz.txt"
+    doc.write_text("广州市某工作方案\n\n一、任务\n\n（一）做事。（市财政局负责）\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(doc), "--gazetteer", str(gaz), "--out", str(out), "--strict-units"])
+    assert result.exit_code == 0, result.output
+    assert "1 units, 0 lead / 0 support / 1 jointly responsible" in result.stdout
+    ttl = (out / "gz.ttl").read_text(encoding="utf-8")
+    assert "<https://w3id.org/policy-kg/id/org/gz-finance>" in ttl and '"Guangzhou Municipal Finance Bureau"@en' in ttl
+    bad = CliRunner().invoke(main, ["build", str(doc), "--gazetteer", str(tmp_path / "nope.csv"), "--out", str(out)])
+    assert bad.exit_code == 2 and bad.stderr.strip().endswith("nope.csv: gazetteer not found")
+
+
+@needs_genre
+@pytest.mark.slow
+def test_a_unit_across_documents_in_the_views(corpus, tmp_path):
+    store, _, _ = corpus
+    result = CliRunner().invoke(main, ["viz", "--store", str(store), "--out", str(tmp_path / "v"),
+                                       "--unit", "工业和信息化部"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "v" / "unit-cn-miit.html").read_text(encoding="utf-8")
+    assert "工业和信息化部" in page
+    # its items in three documents: 国发〔2018〕42号 (12), 国办发〔2018〕126号 (1), 国发〔2018〕39号 (1)
+    assert page.count(BASE + "doc/guofa-2018-42-nongjihua/part/") >= 12
+    assert BASE + "doc/guobanfa-2018-126-chuangxin-tuiguang/table/1/row/" in page
+    assert BASE + "doc/guofa-2018-39-jiuye/part/1/2" in page
