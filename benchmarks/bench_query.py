@@ -84,16 +84,16 @@ def main() -> int:
             return timed(lambda: run(query, rl, params), args.rdflib_runs), agree
 
         outcome = run_in_child(rdflib_runs, args.rdflib_timeout)
-        if outcome is not None and outcome[0] == "error":
-            raise RuntimeError(f"{name} on rdflib: {outcome[1]}")
+        if outcome.status not in ("ok", "timeout"):
+            raise RuntimeError(f"{name} on rdflib: {outcome.value}")
         p_ox = statistics.median(ox_times)
         pooled.append(ox_times)
-        if outcome is None:  # rdflib did not finish one run in time: the ratio is at least this
+        if outcome.status == "timeout":  # rdflib did not finish one run in time: the ratio is at least this
             ratios.append(args.rdflib_timeout / p_ox)
             print(f"{name:<20} {p_ox * 1000:>10.1f} ms {'>' + str(int(args.rdflib_timeout)) + ' s':>12} "
                   f"{'>' + format(args.rdflib_timeout / p_ox, '.0f'):>7}x  {rows}")
             continue
-        rl_times, agree = outcome[1]
+        rl_times, agree = outcome.value
         assert agree, f"{name}: the engines disagree"
         p_rl = statistics.median(rl_times)
         ratios.append(p_rl / p_ox)

@@ -26,6 +26,10 @@ class _Group(click.Group):
         except PolicyKGError as exc:
             click.echo(f"policy-kg: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # a bad option or argument: one line too, and where to read more
+            where = f"policy-kg {exc.ctx.info_name}" if exc.ctx and exc.ctx.parent else "policy-kg"
+            click.echo(f"policy-kg: error: {exc.format_message()} (see '{where} --help')", err=True)
+            ctx.exit(exc.exit_code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -331,29 +335,48 @@ def dump_cmd(graphs, out_dir, base, profile, endpoint_url) -> None:
 
 @main.command("serve")
 @_GRAPH
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=7878, show_default=True, type=int, help="Port (0: any free port).")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, show_default=True, type=int, help="Most results returned per query.")
-def serve_cmd(graphs, store_dir, host, port, timeout, max_rows) -> None:
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback by default; any other address is reachable from other machines).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="Most results returned per query.")
+@click.option("--max-memory", "memory_mb", default=1024, show_default=True, type=click.IntRange(min=16),
+              help="Megabytes a query may take beyond the loaded data.")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(min=1024),
+              help="Largest request body in bytes.")
+@click.option("--read-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a connection may stay silent before it is closed.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Queries answered at once.")
+@click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers (Access-Control-Allow-Origin: *).")
+def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_body, read_timeout, threads,
+              cors) -> None:
     """A read-only SPARQL 1.1 endpoint over the graph: GET or POST /sparql, results as JSON, XML, CSV or TSV.
+
+    Updates and SERVICE (federated queries) are refused; a query past its time or memory limit is stopped
+    with 503 and the server goes on.
 
     \b
     Example:
       policy-kg serve &
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT+(COUNT(*)+AS+?n)+{?s+?p+?o}'
     """
+    from .errors import InputError
     from .query import open_engine
-    from .serve import serve
+    from .serve import Limits, is_loopback, serve
 
     store = open_engine(list(graphs), store=store_dir).store
+    limits = Limits(timeout=timeout, max_rows=max_rows, memory_mb=memory_mb, max_body=max_body,
+                    read_timeout=read_timeout, threads=threads, cors=cors)
+    if not is_loopback(host):
+        click.echo(f"policy-kg: warning: serving on {host}, reachable from other machines: anyone who can reach "
+                   f"port {port} can query the data", err=True)
     try:
-        serve(store, host, port, timeout, max_rows,
+        serve(store, host, port, limits,
               ready=lambda url: click.echo(f"serving {len(store)} triples read-only at {url} (Ctrl-C stops)"))
     except OSError as exc:
-        from .errors import InputError
-
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
         pass
 

@@ -1,16 +1,27 @@
 """A read-only SPARQL 1.1 Protocol endpoint over an embedded pyoxigraph store.
 
 GET ``/sparql?query=…`` and POST (form ``query=…`` or ``application/sparql-query``); results as JSON, XML,
-CSV or TSV by content negotiation (CONSTRUCT/DESCRIBE as N-Triples or Turtle). Updates are refused (403).
-Each query runs in a forked child sharing the loaded store, so a query that passes the time limit is
-stopped (503) rather than left running; at most ``max_rows`` results are returned (a header says when
-the answer was cut). Binds to loopback unless told otherwise.
+CSV or TSV by content negotiation (CONSTRUCT/DESCRIBE as N-Triples or Turtle), written by pyoxigraph's own
+serialisers, so every term (blank nodes, literals with a language or a datatype) comes out as the formats
+define it. Updates are refused (403); so is ``SERVICE`` (400): the endpoint makes no request of its own.
+
+HTTP is spoken by waitress, a production WSGI server: requests are read whole by its I/O thread before a
+worker sees them, so a slow, idle or half-sent connection holds up no one and is closed after
+``read_timeout`` seconds; bodies past ``max_body`` bytes are refused (413). Each query runs in a forked child
+(:func:`kg.child.run_in_child`) with a time limit, a memory allowance and no way to open a file or a socket;
+a query past either limit is stopped with 503 and the server goes on. At most ``max_rows`` results are
+returned (a header says when the answer was cut). Binds to loopback unless told otherwise; cross-origin
+pages may read the answers only with ``cors``.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import socket
+import sys
+from dataclasses import dataclass
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from .child import run_in_child
 
@@ -23,6 +34,21 @@ RESULT_TYPES = {  # media type → pyoxigraph QueryResultsFormat name
     "text/tab-separated-values": "TSV",
 }
 GRAPH_TYPES = {"application/n-triples": "N_TRIPLES", "text/turtle": "TURTLE"}
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query and one connection may take."""
+
+    timeout: float = 10.0  # seconds a query may run
+    max_rows: int = 10000  # results returned at most
+    memory_mb: int = 1024  # memory a query may take, beyond the loaded store
+    max_body: int = 1 << 20  # bytes of a request body
+    read_timeout: float = 30.0  # seconds a connection may stay silent
+    threads: int = 4  # queries answered at once
+    connections: int = 100  # connections held at once
+    cors: bool = False  # Access-Control-Allow-Origin: * (let any web page read the answers)
 
 
 def negotiate(accept: str, options: dict[str, str], default: str) -> str | None:
@@ -54,24 +80,60 @@ def negotiate(accept: str, options: dict[str, str], default: str) -> str | None:
     return None
 
 
+# The SPARQL tokens inside which a word is not a keyword: strings (long and short, with escapes), IRIs (as the
+# grammar's IRIREF, \u escapes included) and comments. What is left is scanned for the keyword SERVICE.
+_OPAQUE = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                     r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*\''''
+                     r'''|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*''', re.S)
+_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.I)
+
+
+def asks_for_service(query: str) -> bool:
+    """Whether a query has a ``SERVICE`` clause (a federated query, which would make this server a client).
+
+    Errs on the side of yes: a word that might be the keyword counts.
+
+    >>> asks_for_service("SELECT * { SeRvIcE <http://127.0.0.1:22/> { ?s ?p ?o } }")
+    True
+    >>> asks_for_service('SELECT * { ?service ex:service "SERVICE" . <urn:SERVICE> ?p ?o } # SERVICE')
+    False
+    >>> asks_for_service("SELECT * { ?s ?p ?o .SERVICE<http://x/>{ ?a ?b ?c } }")
+    True
+    """
+    return bool(_SERVICE.search(_OPAQUE.sub(" ", query)))
+
+
 class Endpoint:
     """The WSGI application."""
 
-    def __init__(self, store, timeout: float = 10.0, max_rows: int = 10000):
-        self.store, self.timeout, self.max_rows = store, timeout, max_rows
+    def __init__(self, store, limits: Limits = Limits()):
+        self.store, self.limits = store, limits
 
     def __call__(self, environ, start_response):
+        try:
+            return self._route(environ, start_response)
+        except Exception as exc:  # noqa: BLE001 - one line in the log and a 500, never a traceback
+            print(f"policy-kg serve: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return self._reply(start_response, "500 Internal Server Error", TEXT, "internal error\n")
+
+    def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
         if path == "/":
-            return self._reply(start_response, "200 OK", "text/plain; charset=utf-8",
+            return self._reply(start_response, "200 OK", TEXT,
                                "policy-kg read-only SPARQL endpoint: GET or POST /sparql?query=…\n")
         if path != "/sparql":
-            return self._reply(start_response, "404 Not Found", "text/plain; charset=utf-8", "not found\n")
+            return self._reply(start_response, "404 Not Found", TEXT, "not found\n")
         method = environ["REQUEST_METHOD"]
         params = parse_qs(environ.get("QUERY_STRING", ""))
         update = "update" in params
         if method == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return self._reply(start_response, "400 Bad Request", TEXT, "bad Content-Length\n")
+            if length > self.limits.max_body:  # waitress refuses bodies past the limit before they reach us
+                return self._reply(start_response, "413 Content Too Large", TEXT,
+                                   f"request body over {self.limits.max_body} bytes\n")
             body = environ["wsgi.input"].read(length).decode("utf-8", "replace")
             ctype = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
             update = update or ctype == "application/sparql-update" or "update" in parse_qs(body)
@@ -81,101 +143,148 @@ class Endpoint:
                 for k, v in parse_qs(body).items():
                     params.setdefault(k, []).extend(v)
         elif method != "GET":
-            return self._reply(start_response, "405 Method Not Allowed", "text/plain; charset=utf-8",
-                               "use GET or POST\n", [("Allow", "GET, POST")])
+            return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET or POST\n",
+                               [("Allow", "GET, POST")])
         if update:
-            return self._reply(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+            return self._reply(start_response, "403 Forbidden", TEXT,
                                "this endpoint is read-only: SPARQL updates are refused\n")
         queries = params.get("query", [])
         if len(queries) != 1:
-            return self._reply(start_response, "400 Bad Request", "text/plain; charset=utf-8",
-                               "give exactly one query parameter\n")
+            return self._reply(start_response, "400 Bad Request", TEXT, "give exactly one query parameter\n")
+        if asks_for_service(queries[0]):
+            return self._reply(start_response, "400 Bad Request", TEXT,
+                               "SERVICE (federated query) is refused: this endpoint sends no requests of its own\n")
         return self._query(queries[0], environ.get("HTTP_ACCEPT", ""), start_response)
 
     def _query(self, text: str, accept: str, start_response):
-        import pyoxigraph as ox
+        results = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
+        graphs = negotiate(accept, GRAPH_TYPES, "application/n-triples")
+        formats = (RESULT_TYPES.get(results or ""), GRAPH_TYPES.get(graphs or ""))
+        limits, store = self.limits, self.store
 
-        max_rows, store = self.max_rows, self.store
-
-        def answer():
-            result = store.query(text)
-            if isinstance(result, ox.QueryBoolean):
-                return "boolean", bool(result), False
-            if isinstance(result, ox.QueryTriples):
-                triples = [t for _, t in zip(range(max_rows + 1), result)]
-                return "graph", [ox.serialize(triples[:max_rows], format=ox.RdfFormat.N_TRIPLES)], \
-                    len(triples) > max_rows
-            variables = [v.value for v in result.variables]
-            rows = [[str(s[v]) if s[v] is not None else None for v in variables]
-                    for _, s in zip(range(max_rows + 1), result)]
-            # the rows travel back as N-Triples terms; the parent has pyoxigraph write them in the format asked for
-            return "select", (variables, rows[:max_rows]), len(rows) > max_rows
-
-        outcome = run_in_child(answer, self.timeout)
-        if outcome is None:
-            return self._reply(start_response, "503 Service Unavailable", "text/plain; charset=utf-8",
-                               f"query stopped after the time limit of {self.timeout:g} s\n")
-        status, value = outcome
-        if status == "error":
-            code = "400 Bad Request" if value.startswith("SyntaxError") else "500 Internal Server Error"
-            return self._reply(start_response, code, "text/plain; charset=utf-8", value + "\n")
-        kind, data, truncated = value
+        outcome = run_in_child(lambda: answer(store, text, formats, limits.max_rows), limits.timeout,
+                               memory_mb=limits.memory_mb, isolated=True)
+        if outcome.status == "timeout":
+            return self._reply(start_response, "503 Service Unavailable", TEXT,
+                               f"query stopped after the time limit of {limits.timeout:g} s\n")
+        if outcome.status == "memory":
+            return self._reply(start_response, "503 Service Unavailable", TEXT,
+                               f"query stopped: it needed more than the memory limit of {limits.memory_mb} MB\n")
+        if outcome.status == "died":
+            return self._reply(start_response, "503 Service Unavailable", TEXT,
+                               f"query stopped ({outcome.value})\n")
+        if outcome.status == "error":
+            code = "400 Bad Request" if outcome.value.startswith("SyntaxError") else "500 Internal Server Error"
+            return self._reply(start_response, code, TEXT, outcome.value.splitlines()[0] + "\n")
+        kind, body, truncated = outcome.value
+        media = results if kind != "graph" else graphs
+        if body is None:
+            return self._reply(start_response, "406 Not Acceptable", TEXT,
+                               "graph results as application/n-triples or text/turtle\n" if kind == "graph"
+                               else "results as JSON, XML, CSV or TSV\n")
         headers = [("X-Result-Truncated", "true")] if truncated else []
-        if kind == "graph":
-            media = negotiate(accept, GRAPH_TYPES, "application/n-triples")
-            if media is None:
-                return self._reply(start_response, "406 Not Acceptable", "text/plain; charset=utf-8",
-                                   "graph results as application/n-triples or text/turtle\n")
-            triples = list(ox.parse(data[0], format=ox.RdfFormat.N_TRIPLES))
-            body = ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_TYPES[media]))
-            return self._reply(start_response, "200 OK", media, body, headers)
-        media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
-        if media is None:
-            return self._reply(start_response, "406 Not Acceptable", "text/plain; charset=utf-8",
-                               "results as JSON, XML, CSV or TSV\n")
-        body = _serialise(kind, data, RESULT_TYPES[media])
-        return self._reply(start_response, "200 OK", media + ("; charset=utf-8" if media.startswith("text/") else ""),
-                           body, headers)
+        ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
+        return self._reply(start_response, "200 OK", ctype, body, headers)
 
-    @staticmethod
-    def _reply(start_response, status, ctype, body, extra=()):
+    def _reply(self, start_response, status, ctype, body, extra=()):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
-        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(data))),
-                                ("Access-Control-Allow-Origin", "*"), *extra])
+        cors = [("Access-Control-Allow-Origin", "*")] if self.limits.cors else []
+        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(data))), *cors, *extra])
         return [data]
 
 
-def _serialise(kind: str, data, fmt: str) -> bytes:
-    """Results in the SPARQL 1.1 results format asked for, written by pyoxigraph from the capped rows."""
+def answer(store, text: str, formats: tuple[str | None, str | None], max_rows: int) -> tuple[str, bytes | None, bool]:
+    """Run a query and write its answer: (kind, bytes in the format asked for or None, truncated?).
+
+    *formats*: the pyoxigraph format names for solutions and for graphs (None: not acceptable).
+
+    >>> import pyoxigraph as ox
+    >>> kind, body, cut = answer(ox.Store(), 'SELECT ?b ?l WHERE { BIND(BNODE() AS ?b) BIND("市"@zh AS ?l) }',
+    ...                          ("TSV", None), 10)
+    >>> kind, body.decode().splitlines()[0], body.decode().split("\\t")[-1].strip(), cut
+    ('select', '?b\\t?l', '"市"@zh', False)
+    """
     import pyoxigraph as ox
 
-    if kind == "boolean":
-        store = ox.Store()
-        return store.query("ASK { }" if data else "ASK { FILTER(false) }").serialize(
-            format=getattr(ox.QueryResultsFormat, fmt))
-    variables, rows = data
+    solutions_format, graph_format = formats
+    result = store.query(text)
+    if isinstance(result, ox.QueryBoolean):
+        if solutions_format is None:
+            return "boolean", None, False
+        return "boolean", result.serialize(format=getattr(ox.QueryResultsFormat, solutions_format)), False
+    if isinstance(result, ox.QueryTriples):
+        triples = [t for _, t in zip(range(max_rows + 1), result)]
+        if graph_format is None:
+            return "graph", None, False
+        return ("graph", ox.serialize(triples[:max_rows], format=getattr(ox.RdfFormat, graph_format)),
+                len(triples) > max_rows)
+    variables = list(result.variables)
+    rows = [[s[v] for v in variables] for _, s in zip(range(max_rows + 1), result)]
+    if solutions_format is None:
+        return "select", None, False
+    return "select", _solutions(variables, rows[:max_rows], solutions_format), len(rows) > max_rows
+
+
+_ROW, _AT = "urn:x-policy-kg:row", "urn:x-policy-kg:at"
+
+
+def _solutions(variables, rows, fmt: str) -> bytes:
+    """The first rows of a SELECT answer, written by pyoxigraph: the rows are stored as the objects of a small
+    graph (any term may be an object: IRIs, literals, blank nodes, triple terms) and selected back in order."""
+    import pyoxigraph as ox
+
     store = ox.Store()
-    if not rows:
-        query = f"SELECT {' '.join('?' + v for v in variables) or '*'} WHERE {{ FILTER(false) }}"
-        return store.query(query).serialize(format=getattr(ox.QueryResultsFormat, fmt))
-    values = " ".join("(" + " ".join(cell if cell is not None else "UNDEF" for cell in row) + ")" for row in rows)
-    query = f"SELECT {' '.join('?' + v for v in variables)} WHERE {{ VALUES ({' '.join('?' + v for v in variables)}) {{ {values} }} }}"
+    quads = []
+    for i, row in enumerate(rows):
+        subject = ox.NamedNode(f"{_ROW}/{i}")
+        quads.append(ox.Quad(subject, ox.NamedNode(_AT), ox.Literal(str(i), datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer"))))
+        for j, term in enumerate(row):
+            if term is not None:
+                quads.append(ox.Quad(subject, ox.NamedNode(f"{_ROW}/var/{j}"), term))
+    store.extend(quads)
+    if not variables:  # SELECT with no variables: as many empty rows
+        query = f"SELECT * WHERE {{ VALUES () {{ {'() ' * len(rows)}}} }}"
+    else:
+        names = " ".join(f"?{v.value}" for v in variables)
+        optional = " ".join(f"OPTIONAL {{ ?row <{_ROW}/var/{j}> ?{v.value} }}" for j, v in enumerate(variables))
+        query = f"SELECT {names} WHERE {{ ?row <{_AT}> ?at {optional} }} ORDER BY ?at"
     return store.query(query).serialize(format=getattr(ox.QueryResultsFormat, fmt))
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
-        pass
+def is_loopback(host: str) -> bool:
+    """Whether *host* names only this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, True, False)
+    """
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except OSError:
+            return False
+        return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
-def serve(store, host: str = "127.0.0.1", port: int = 7878, timeout: float = 10.0, max_rows: int = 10000,
-          ready=None) -> None:
+def serve(store, host: str = "127.0.0.1", port: int = 7878, limits: Limits = Limits(), ready=None) -> None:
     """Serve until interrupted; *ready* is called with the URL once the socket listens."""
-    httpd = make_server(host, port, Endpoint(store, timeout, max_rows), handler_class=_QuietHandler)
-    url = f"http://{host}:{httpd.server_port}/sparql"
+    import logging
+
+    from waitress import create_server
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # not "task queue depth" for every busy moment
+    server = create_server(Endpoint(store, limits), host=host, port=port, threads=limits.threads,
+                           channel_timeout=limits.read_timeout,
+                           cleanup_interval=max(1, min(30, limits.read_timeout / 2)),
+                           max_request_body_size=limits.max_body, connection_limit=limits.connections,
+                           ident="policy-kg", expose_tracebacks=False)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.effective_port}/sparql"
     if ready:
         ready(url)
     try:
-        httpd.serve_forever()
+        server.run()
     finally:
-        httpd.server_close()
+        server.close()
