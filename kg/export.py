@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,28 +21,82 @@ def turtle_bytes(graph: Graph) -> bytes:
 
 
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every file or none: each goes to a temporary file first, then all are renamed.
+    """Write every file or none.
+
+    The files are written into a temporary folder beside their targets (same file system), then renamed into
+    place; files they replace are kept aside until every rename has succeeded, and put back if one fails. Any OS
+    error (permission, disk full, a path that is a file or a folder) is an :class:`InputError` naming the path:
+    nothing changed, no temporary file left.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> [p.name for p in write_all({d / "a.txt": b"x"})]
     ['a.txt']
+    >>> write_all({d / "a.txt" / "b.txt": b"y"})
+    Traceback (most recent call last):
+    kg.errors.InputError: ...a.txt: is a file, not a folder
     """
-    temps: list[tuple[Path, Path]] = []
+    from .errors import InputError
+
+    targets = [Path(p) for p in outputs]
+    for path in targets:  # what can be known before anything is touched
+        if path.is_dir():
+            raise InputError("is a folder: give a file name", path)
+        for parent in path.parents:
+            if parent.exists() and not parent.is_dir():
+                raise InputError("is a file, not a folder", parent)
+    created: list[Path] = []  # folders made here, removed again if the writing fails
+    staging: dict[Path, Path] = {}  # target folder → temporary folder in it
+    kept: list[tuple[Path, Path | None]] = []  # (target, its old file set aside, or None: there was none)
     umask = os.umask(0)
     os.umask(umask)
+    current = targets[0] if targets else Path(".")
     try:
         for path, data in outputs.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
+            current = path = Path(path)
+            for folder in reversed([path.parent, *path.parent.parents]):
+                if not folder.exists():
+                    current = folder
+                    folder.mkdir()
+                    created.append(folder)
+            if path.parent not in staging:
+                current = path.parent
+                staging[path.parent] = Path(tempfile.mkdtemp(prefix=".policy-kg-", dir=path.parent))
+                current = path
+            tmp = staging[path.parent] / path.name
+            with open(tmp, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o666 & ~umask)
-            temps.append((Path(tmp), path))
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if tmp.exists():
-                tmp.unlink()
-    return list(outputs)
+        for path in targets:
+            current = path
+            if path.exists():
+                old = staging[path.parent] / f".old.{path.name}"
+                try:
+                    os.link(path, old)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(path, old)
+                kept.append((path, old))
+            else:
+                kept.append((path, None))
+        done: list[tuple[Path, Path | None]] = []
+        try:
+            for (path, old) in kept:
+                current = path
+                os.replace(staging[path.parent] / path.name, path)
+                done.append((path, old))
+        except OSError:
+            for path, old in reversed(done):  # put back what was there
+                if old is not None:
+                    os.replace(old, path)
+                else:
+                    path.unlink()
+            raise
+    except OSError as exc:
+        for folder in staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        for folder in reversed(created):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(f"cannot write: {exc.strerror or exc}", current) from None
+    for folder in staging.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    return targets
