@@ -36,15 +36,14 @@ class Outcome(NamedTuple):
     value: object = None
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent (thread) ends; elsewhere nothing."""
+def die_with_parent() -> bool:
+    """Ask the kernel to kill this process when the thread that started it ends (Linux); False where it cannot."""
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
+        return False
 
 
 def _address_space() -> int:
@@ -69,7 +68,7 @@ def _no_new_files() -> None:
 
 
 def _limit_child(timeout: float, memory_mb: int | None, isolated: bool) -> None:
-    _die_with_parent()
+    die_with_parent()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # an engine's own messages (an allocator's last words) stay out of the parent's log
     os.close(devnull)

@@ -32,7 +32,8 @@ class CorpusSummary:
         linked = f"; {self.linked} cited document(s) found in the store and linked" if self.linked else ""
         lines += [f"stored {self.documents} document(s), {self.triples} triples, in {store}{linked}"
                   f"{'' if not self.failures else f'; {len(self.failures)} failed:'}"]
-        lines += [f"  {source}: {reason}" for source, reason in self.failures]
+        lines += [f"  {reason if reason.startswith(source + ':') else f'{source}: {reason}'}"
+                  for source, reason in self.failures]
         return "\n".join(lines) + "\n"
 
 
@@ -52,14 +53,50 @@ SOURCE_SUFFIXES = (".txt", ".md")
 
 
 def sources_of(paths: list[Path]) -> list[Path]:
-    """The files named, and the .txt and .md files found in the folders named, in a stable order."""
+    """The files named, and the .txt and .md entries found in the folders named (but folders), in a stable order.
+
+    An entry that cannot be read (a broken link, a device) is a source like any other, so the build reports it
+    rather than passing over it.
+    """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+            try:
+                entries = sorted(path.iterdir())
+            except OSError as exc:
+                raise InputError(f"cannot list the folder: {exc.strerror or exc}", path) from None
+            out += [p for p in entries if p.suffix in SOURCE_SUFFIXES and not p.is_dir()]
         else:
             out.append(path)
-    return out
+    seen: set[Path] = set()
+    unique = []
+    for path in out:  # a file named twice (itself and in its folder) is built once
+        key = path.resolve() if path.exists() else path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def graph_names(sources: list[Path], base: str = DEFAULT_BASE) -> dict[Path, str]:
+    """The named graph each source goes to; two sources that would share one are refused, naming both.
+
+    >>> graph_names([Path("a/report.txt"), Path("b/Report 2.txt")])[Path("b/Report 2.txt")]
+    'https://w3id.org/policy-kg/id/doc/report-2/graph'
+    >>> graph_names([Path("a/report_2.txt"), Path("b/Report 2.txt")])
+    Traceback (most recent call last):
+    kg.errors.InputError: b/Report 2.txt: would be stored as the graph of a/report_2.txt (https://w3id.org/policy-kg/id/doc/report-2/graph): rename one of them
+    """
+    from .rdf import slug
+
+    names: dict[Path, str] = {}
+    taken: dict[str, Path] = {}
+    for source in sources:
+        graph = f"{base}doc/{slug(source.stem)}/graph"
+        if graph in taken and taken[graph] != source:
+            raise InputError(f"would be stored as the graph of {taken[graph]} ({graph}): rename one of them", source)
+        taken[graph], names[source] = source, graph
+    return names
 
 
 def default_jobs() -> int:
@@ -120,6 +157,8 @@ def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = 
                              graph.serialize(format="nt", encoding="utf-8"), len(graph), summary=summary)
     except PolicyKGError as exc:
         return BuiltDocument(str(source), error=str(exc).removeprefix(f"{source}: "))
+    except Exception as exc:  # noqa: BLE001 - a fault of ours must not cost the user the rest of the corpus
+        return BuiltDocument(str(source), error=f"internal error, please report it: {type(exc).__name__}: {exc}")
 
 
 def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, progress: bool = True,
@@ -133,6 +172,7 @@ def build_corpus(paths: list[Path], store_dir: Path, base: str = DEFAULT_BASE, p
     sources = sources_of(paths)
     if not sources:
         raise InputError("no documents (.txt, .md) to build", paths[0] if paths else None)
+    graph_names(sources, base)  # before anything is stored: no document may overwrite another's graph
     jobs = max(1, min(jobs or default_jobs(), len(sources)))
     pool = _start_workers(jobs)  # before the store is opened: the workers must not inherit it
     try:
@@ -158,13 +198,15 @@ def _build_into(store_dir: Path, sources: list[Path], base: str, progress: bool,
             summary.failures.append((built.source, built.error))
             return
         name = ox.NamedNode(built.graph)
-        if db["store"].contains_named_graph(name):  # rebuilding a document replaces its graph
+        what = built.summary
+        if db["store"].contains_named_graph(name):  # rebuilding a document replaces its graph, and says so
             db["store"].remove_graph(name)
+            what += f"; replaced the graph <{built.graph}> stored before"
         db["store"].load(built.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         db["store"].flush()  # to disk now: unflushed writes would make memory grow with the corpus
         summary.documents += 1
         summary.triples += built.triples
-        summary.built.append((built.source, built.summary))
+        summary.built.append((built.source, what))
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -245,10 +287,32 @@ def _start_workers(jobs: int):
     for place_id in places():
         _gazetteers().of(place_id)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=_end_with, initargs=(os.getpid(),))
     for _ in range(jobs):  # with fork, the first task starts every worker at once
         pool.submit(int)
     return pool
+
+
+def _end_with(builder: int) -> None:
+    """In a worker: end when the builder ends, even if it is killed (the kernel's parent-death signal where there
+    is one, else a thread that watches the parent)."""
+    import threading
+    import time
+
+    from .child import die_with_parent
+
+    if die_with_parent():
+        if os.getppid() != builder:  # it died before the signal was asked for
+            os._exit(1)
+        return
+
+    def watch():  # pragma: no cover - not Linux
+        while os.getppid() == builder:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _built(pool, sources: list[Path], base: str, jobs: int, options: tuple = ()):
@@ -257,10 +321,21 @@ def _built(pool, sources: list[Path], base: str, jobs: int, options: tuple = ())
         for source in sources:
             yield build_document(source, base, *options)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     pending: deque = deque()
+
+    def result(item):
+        source, future = item
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker was killed (out of memory, a signal): the rest cannot be built
+            raise InputError("a worker process died while building this document (out of memory?); the documents "
+                             "before it are stored", source) from None
+
     for source in sources:
         if len(pending) >= 2 * jobs:
-            yield pending.popleft().result()
-        pending.append(pool.submit(build_document, source, base, *options))
+            yield result(pending.popleft())
+        pending.append((source, pool.submit(build_document, source, base, *options)))
     while pending:
-        yield pending.popleft().result()
+        yield result(pending.popleft())

@@ -1,6 +1,8 @@
 """Corpus mode: many documents into one Oxigraph store; one bad document does not stop the rest."""
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -28,7 +30,7 @@ def test_bad_document_is_reported_and_the_rest_stored(corpus):
     lines = result.stdout.splitlines()
     assert lines[:2] == ["  wenzhou-a.txt: jurisdiction wz (from its document number); task-list: 32 items, 42 units", "  wenzhou-b.txt: jurisdiction wz (from its document number); task-list: 32 items, 42 units"]
     assert lines[2] == f"stored 2 document(s), 12240 triples, in {store}; 1 failed:"
-    assert lines[3].startswith(f"  {folder / 'broken.txt'}: {folder / 'broken.txt'}:120: the file ends inside the task list")
+    assert lines[3].startswith(f"  {folder / 'broken.txt'}:120: the file ends inside the task list")
 
 
 def test_named_graph_per_document(corpus):
@@ -61,7 +63,9 @@ def test_rebuilding_replaces_a_documents_graph(corpus):
     folder, store, _ = corpus
     again = CliRunner().invoke(main, ["build", str(folder / "wenzhou-a.txt"), "--store", str(store)])
     assert again.exit_code == 0
-    assert again.stdout == f"  wenzhou-a.txt: jurisdiction wz (from its document number); task-list: 32 items, 42 units\nstored 1 document(s), 6120 triples, in {store}\n"
+    assert again.stdout == ("  wenzhou-a.txt: jurisdiction wz (from its document number); task-list: 32 items, 42 units; "
+                            "replaced the graph <https://w3id.org/policy-kg/id/doc/wenzhou-a/graph> stored before\n"
+                            f"stored 1 document(s), 6120 triples, in {store}\n")
     import pyoxigraph
 
     assert len(pyoxigraph.Store.read_only(str(store))) == 12240
@@ -166,3 +170,102 @@ def test_a_store_of_genre_documents(tmp_path):
     assert table[0].split("\t")[:3] == ["文件", "编号", "事项"] and len(table) == 1 + 18
     views = runner.invoke(main, ["viz", "--store", str(store), "--out", str(tmp_path / "v")])
     assert views.exit_code == 0 and (tmp_path / "v" / "policy-hierarchy.html").exists()
+
+
+@pytest.mark.parametrize("names", [("a/report.txt", "b/report.txt"), ("Report 2.txt", "report_2.txt")])
+def test_colliding_graph_names_refused_before_anything_is_stored(tmp_path, names):
+    """Before: the second document silently replaced the first while the summary counted both."""
+    paths = [tmp_path / "docs" / n for n in names]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SOURCE, path)
+    store = tmp_path / "db"
+    result = CliRunner().invoke(main, ["build", *map(str, sorted(paths)), "--store", str(store)])
+    first, second = sorted(paths)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"policy-kg: error: {second}: would be stored as the graph of {first} "
+                             f"(https://w3id.org/policy-kg/id/doc/report{'-2' if '2' in names[0] else ''}/graph): "
+                             "rename one of them\n")
+    assert not store.exists()
+
+
+def test_unreadable_entries_are_bad_documents_and_the_rest_stored(tmp_path):
+    """A broken link and a pipe in the folder, an internal fault: each reported on its line, the good one stored."""
+    shutil.copy(SOURCE, tmp_path / "good.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    store = tmp_path / "db"
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--store", str(store), "--jobs", "1"])
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[1:] == [
+        f"stored 1 document(s), 6120 triples, in {store}; 2 failed:",
+        f"  {tmp_path / 'gone.txt'}: file not found",
+        f"  {tmp_path / 'pipe.txt'}: is not a regular file, expected a text file"]
+
+
+def test_a_fault_in_the_readers_costs_one_document(tmp_path, monkeypatch):
+    import kg.readers
+
+    shutil.copy(SOURCE, tmp_path / "a.txt")
+    shutil.copy(SOURCE, tmp_path / "b.txt")
+    real = kg.readers.read_document
+
+    def faulty(source, *args, **kwargs):
+        if Path(source).name == "a.txt":
+            raise IndexError("list index out of range")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(kg.readers, "read_document", faulty)
+    from kg.corpus import build_corpus
+
+    summary = build_corpus([tmp_path], tmp_path / "db", progress=False, jobs=1)
+    assert summary.documents == 1 and summary.failures == [
+        (str(tmp_path / "a.txt"), "internal error, please report it: IndexError: list index out of range")]
+
+
+@pytest.mark.slow
+def test_workers_end_when_the_builder_is_killed(tmp_path):
+    """kill -9 of the builder: its workers do not go on running (before, they did)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    for i in range(8):
+        shutil.copy(SOURCE, tmp_path / f"d{i}.txt")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "build", str(tmp_path), "--store", str(tmp_path / "db"),
+                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children():
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as fh:
+                        fields = fh.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == proc.pid and fields[0] != "Z":
+                    found.append(int(entry))
+        return found
+
+    deadline = time.monotonic() + 60
+    while len(workers := children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the workers did not start"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = []
+    for pid in workers:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.append(pid)
+        except OSError:
+            pass
+    assert alive == []

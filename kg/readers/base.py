@@ -33,6 +33,8 @@ def read_lines(path: str | Path) -> list[str]:
         raise InputError("file not found", path)
     if path.is_dir():
         raise InputError("is a directory, expected a text file", path)
+    if not path.is_file():  # a pipe or a device would block or never end
+        raise InputError("is not a regular file, expected a text file", path)
     try:
         data = path.read_bytes()
     except OSError as exc:
