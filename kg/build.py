@@ -66,13 +66,12 @@ def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build"
     if not base.isascii():
         raise InputError(f"base IRI {base!r} must be ASCII")
     out = Path(out_dir)
-    names: dict[str, Path] = {}
+    from .corpus import graph_names
+
+    graph_names(sources, base)  # two sources with one name would share their IRIs and their files
     gazetteer = Gazetteers([Gazetteer.load(g) for g in gazetteers])
     results = []
     for source in sources:
-        if source.stem in names:
-            raise InputError(f"two sources would write {source.stem}.ttl (also {names[source.stem]})", source)
-        names[source.stem] = source
         doc = read_document(source, gazetteer, layout=layout, strict_units=strict_units, jurisdiction=jurisdiction)
         graph = document_graph(doc, base)
         validation = validate_graph(graph)

@@ -85,7 +85,7 @@ def graph_names(sources: list[Path], base: str = DEFAULT_BASE) -> dict[Path, str
     'https://w3id.org/policy-kg/id/doc/report-2/graph'
     >>> graph_names([Path("a/report_2.txt"), Path("b/Report 2.txt")])
     Traceback (most recent call last):
-    kg.errors.InputError: b/Report 2.txt: would be stored as the graph of a/report_2.txt (https://w3id.org/policy-kg/id/doc/report-2/graph): rename one of them
+    kg.errors.InputError: b/Report 2.txt: would get the same IRI as a/report_2.txt (<https://w3id.org/policy-kg/id/doc/report-2>): rename one of them
     """
     from .rdf import slug
 
@@ -94,7 +94,8 @@ def graph_names(sources: list[Path], base: str = DEFAULT_BASE) -> dict[Path, str
     for source in sources:
         graph = f"{base}doc/{slug(source.stem)}/graph"
         if graph in taken and taken[graph] != source:
-            raise InputError(f"would be stored as the graph of {taken[graph]} ({graph}): rename one of them", source)
+            raise InputError(f"would get the same IRI as {taken[graph]} (<{graph.removesuffix('/graph')}>): "
+                             "rename one of them", source)
         taken[graph], names[source] = source, graph
     return names
 

@@ -183,8 +183,8 @@ def test_colliding_graph_names_refused_before_anything_is_stored(tmp_path, names
     result = CliRunner().invoke(main, ["build", *map(str, sorted(paths)), "--store", str(store)])
     first, second = sorted(paths)
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr == (f"policy-kg: error: {second}: would be stored as the graph of {first} "
-                             f"(https://w3id.org/policy-kg/id/doc/report{'-2' if '2' in names[0] else ''}/graph): "
+    assert result.stderr == (f"policy-kg: error: {second}: would get the same IRI as {first} "
+                             f"(<https://w3id.org/policy-kg/id/doc/report{'-2' if '2' in names[0] else ''}>): "
                              "rename one of them\n")
     assert not store.exists()
 
