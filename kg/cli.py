@@ -394,7 +394,7 @@ def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
     from .build import load_graph
     from .errors import InputError
     from .export import turtle_bytes
-    from .publish import document_iri, redact, upload
+    from .publish import document_iri, redact, redact_url, upload
     from .query import default_graph_path
 
     paths = list(graphs) or [default_graph_path()]
@@ -409,7 +409,7 @@ def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
         if iri is None:
             raise InputError("no pol:PolicyDocument in the graph to name it after: give --graph-iri", path)
         status = upload(turtle_bytes(graph), endpoint, iri, user)
-        click.echo(f"published {path} ({len(graph)} triples) to <{iri}> at {endpoint}: HTTP {status}")
+        click.echo(f"published {path} ({len(graph)} triples) to <{iri}> at {redact_url(endpoint)}: HTTP {status}")
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

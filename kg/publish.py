@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+import urllib.parse
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -331,6 +332,51 @@ def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str 
         items.append((name, graph, {k: len(v) for k, v in mine.items()}))
     files["dataset.ttl"] = turtle_bytes(dataset_description(items, base, profile=profile, endpoint=endpoint))
     return files
+
+
+# -- uploading to a Graph Store Protocol store ---------------------------------------------------------------
+
+# names of query parameters whose values are credentials (matched in the lower-cased, percent-decoded name):
+# token, access_token, X-Amz-Security-Token, secret, client_secret, password, passwd, pwd, pass, auth, authorization
+# (not author), sig, signature, X-Amz-Signature, session, sessionid, credential, cookie, key, api_key, apikey…
+SECRET_PARAM = re.compile(r"token|secret|passw|pwd|pass$|auth(?!ors?$)|sig$|signature|session|credential|cookie"
+                          r"|jwt|key$")
+
+
+def redact_url(url: str) -> str:
+    """*url* fit to print: user-info and the values of query (or fragment) parameters that look like
+    credentials masked. Every message that shows an endpoint shows it through this.
+
+    >>> redact_url("http://user:p%40ss@127.0.0.1:7878/store?token=SECRET&graph=g")
+    'http://user:***@127.0.0.1:7878/store?token=***&graph=g'
+    >>> redact_url("https://glpat-abc123@example.org/store")  # a login without a password may be a token
+    'https://***@example.org/store'
+    >>> redact_url("https://example.org/ds/data?api_key=1&X-Amz-Signature=2&access_token=3&sessionid=4&page=5")
+    'https://example.org/ds/data?api_key=***&X-Amz-Signature=***&access_token=***&sessionid=***&page=5'
+    >>> redact_url("https://example.org/cb#access_token=abc&state=1&author=me")
+    'https://example.org/cb#access_token=***&state=1&author=me'
+    >>> redact_url("http://127.0.0.1:7878/store")  # nothing to hide
+    'http://127.0.0.1:7878/store'
+    >>> redact_url("http://[::1/store?password=x")  # unreadable: nothing of it shown
+    '(an unreadable URL)'
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "(an unreadable URL)"
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = (f"{userinfo.partition(':')[0]}:***@" if ":" in userinfo else "***@") + hostport if at else hostport
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, _redact_params(parts.query),
+                                    _redact_params(parts.fragment)))
+
+
+def _redact_params(text: str) -> str:
+    pieces = re.split(r"([&;])", text)
+    for i, piece in enumerate(pieces):
+        name, eq, _ = piece.partition("=")
+        if eq and SECRET_PARAM.search(urllib.parse.unquote_plus(name).lower()):
+            pieces[i] = f"{name}=***"
+    return "".join(pieces)
 
 
 def upload(data: bytes, endpoint: str, graph_iri: str, user: str | None = None, timeout: float = 120.0) -> int:
