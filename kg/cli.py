@@ -385,11 +385,17 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
 @click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
 @click.option("--graph-iri", help="Named graph to replace (default: <document IRI>/graph).")
-@click.option("--user", help="name:password for HTTP basic authentication.")
+@click.option("--user", envvar="POLICY_KG_USER", show_envvar=True,
+              help="name:password for HTTP basic authentication; set POLICY_KG_USER instead to keep the password "
+                   "off the command line. A name:password@ in --endpoint is used the same way.")
 @click.option("--redact", "profile", type=click.Choice(["personal-phones"]), help="Privacy profile to apply first.")
-def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Each document's upload (connect, send, the store's complete answer) must "
+                                      "end within this time.")
+def publish_cmd(graphs, endpoint, graph_iri, user, profile, timeout) -> None:
     """Upload GRAPHS (default: build/wenzhou-2023-82.ttl) to a SPARQL 1.1 Graph Store Protocol store
     (Oxigraph, Fuseki, GraphDB, Virtuoso…), one named graph per document, replacing what was there.
+    Messages never show a password, nor the value of a token-like parameter of the URL.
     """
     from .build import load_graph
     from .errors import InputError
@@ -408,7 +414,7 @@ def publish_cmd(graphs, endpoint, graph_iri, user, profile) -> None:
         iri = graph_iri or (f"{doc}/graph" if doc else None)
         if iri is None:
             raise InputError("no pol:PolicyDocument in the graph to name it after: give --graph-iri", path)
-        status = upload(turtle_bytes(graph), endpoint, iri, user)
+        status = upload(turtle_bytes(graph), endpoint, iri, user, timeout)
         click.echo(f"published {path} ({len(graph)} triples) to <{iri}> at {redact_url(endpoint)}: HTTP {status}")
 
 

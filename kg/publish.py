@@ -379,32 +379,196 @@ def _redact_params(text: str) -> str:
     return "".join(pieces)
 
 
-def upload(data: bytes, endpoint: str, graph_iri: str, user: str | None = None, timeout: float = 120.0) -> int:
+def _secret_values(parts: urllib.parse.SplitResult, user: str | None) -> set[str]:
+    """What must not appear in a message, as written and percent-decoded: the URL's user-info, the password
+    of *user*, the values of credential-like parameters."""
+    found = set()
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at:
+        name, colon, password = userinfo.partition(":")
+        found.update({password} if colon else {name})
+    if user:
+        name, colon, password = user.partition(":")
+        found.add(password if colon else name)
+    for text in (parts.query, parts.fragment):
+        for piece in re.split(r"[&;]", text):
+            name, eq, value = piece.partition("=")
+            if eq and SECRET_PARAM.search(urllib.parse.unquote_plus(name).lower()):
+                found.add(value)
+    found |= {urllib.parse.unquote_plus(v) for v in found} | {urllib.parse.unquote(v) for v in found}
+    return {v for v in found if len(v) >= 4}  # shorter ones would mask ordinary words, and hide nothing
+
+
+def _scrub(text: str, secrets: set[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def upload(data: bytes, endpoint: str, graph_iri: str, user: str | None = None, timeout: float = 30.0) -> int:
     """PUT Turtle into a named graph of any SPARQL 1.1 Graph Store Protocol store; returns the HTTP status.
 
-    *endpoint* is the store's graph-store URL (Oxigraph: ``…/store``; Fuseki: ``…/dataset/data``).
-    *user* is ``name:password`` for HTTP basic authentication.
+    *endpoint* is the store's graph-store URL (Oxigraph: ``…/store``; Fuseki: ``…/dataset/data``). A login in
+    it (``http://name:password@host/…``, percent-encoded) is sent as HTTP basic authentication, not in the
+    URL. *user* is ``name:password`` for basic authentication too; given both, they must be the same.
+
+    The whole upload — name lookup, connecting, sending, the store's complete answer — must end within
+    *timeout* seconds: at the deadline the connection is shut down, so neither a server that never answers
+    nor one that drips its answer keeps it alive. Every failure is an ``InputError`` of one line naming the
+    endpoint as :func:`redact_url` shows it; no credential appears in any message.
     """
     import base64
+    import threading
     import urllib.error
-    import urllib.parse
     import urllib.request
 
     from .errors import InputError
 
-    if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"endpoint {endpoint!r} must be an http(s) URL")
-    url = endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"graph": graph_iri})
+    form = ("the endpoint must be an http(s) URL: http(s)://[name:password@]host[:port]/path "
+            "(percent-encode @ : / ? # in a name or password)")
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise InputError(form) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.path:
+        raise InputError(form)  # an @ in the path: most likely a password with a / in it
+    shown, secrets = redact_url(endpoint), _secret_values(parts, user)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    user = user or None
+    if user is not None and ":" not in user:
+        user += ":"
+    if at:
+        name, _, password = userinfo.partition(":")
+        login = f"{urllib.parse.unquote(name)}:{urllib.parse.unquote(password)}"
+        if user is not None and user != login:
+            raise InputError("--user (or POLICY_KG_USER) and the login in the endpoint URL differ: give one")
+        user = login
+    url = urllib.parse.urlunsplit((parts.scheme, hostport, parts.path or "/", parts.query, ""))
+    url += ("&" if parts.query else "?") + urllib.parse.urlencode({"graph": graph_iri})
     request = urllib.request.Request(url, data=data, method="PUT",
                                      headers={"Content-Type": "text/turtle; charset=utf-8"})
     if user:
-        request.add_header("Authorization", "Basic " + base64.b64encode(user.encode()).decode())
+        request.add_header("Authorization", "Basic " + base64.b64encode(user.encode("utf-8")).decode("ascii"))
+
+    exchange = _Exchange()
+    outcome: dict = {}
+
+    def put() -> None:
+        try:
+            with exchange.opener().open(request, timeout=timeout) as response:
+                outcome["status"] = response.status
+        except urllib.error.HTTPError as exc:
+            outcome["error"] = exc
+            try:
+                outcome["detail"] = exc.read(65536).decode("utf-8", "replace").strip().splitlines()[:1]
+            except Exception:  # noqa: BLE001 - the status says enough
+                pass
+        except Exception as exc:  # noqa: BLE001 - reported below as one line
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=put, name="policy-kg publish", daemon=True)
+    worker.start()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"{endpoint} answered {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")) \
-            from None
-    except urllib.error.URLError as exc:
-        raise InputError(f"cannot reach {endpoint}: {exc.reason}") from None
+        worker.join(timeout)
+    finally:
+        if worker.is_alive():
+            exchange.expire()  # the cut connection ends the worker at once; a hung name lookup ends on its own
+            worker.join(1.0)
+    if exchange.expired or _timed_out(outcome.get("error")):
+        raise InputError(f"{shown}: no complete answer within {timeout:g} s")
+    error = outcome.get("error")
+    if error is None:
+        return outcome["status"]
+    if isinstance(error, urllib.error.HTTPError):
+        detail = "".join(c if c.isprintable() else "?" for c in " ".join(outcome.get("detail", [])))[:200]
+        detail = _scrub(detail, secrets)  # the store's first line, without terminal controls or credentials
+        raise InputError(_scrub(f"{shown} answered {error.code} {error.reason}", secrets)
+                         + (f": {detail}" if detail else ""))
+    if isinstance(error, urllib.error.URLError):  # before the request was sent: connecting, TLS
+        raise InputError(f"cannot reach {shown}: {_scrub(_why(error.reason), secrets)}")
+    raise InputError(f"{shown}: {_scrub(_why(error), secrets)}")
+
+
+class _Exchange:
+    """An opener whose connections can be shut down from another thread (at the deadline)."""
+
+    def __init__(self):
+        import threading
+
+        self.connections: list = []
+        self.lock = threading.Lock()
+        self.expired = False
+
+    def _track(self, connection_class):
+        def make(host, **kwargs):
+            connection = connection_class(host, **kwargs)
+            with self.lock:
+                if self.expired:
+                    raise TimeoutError("deadline passed")
+                self.connections.append(connection)
+            return connection
+
+        return make
+
+    def opener(self):
+        import http.client
+        import urllib.request
+
+        track = self._track
+
+        class Http(urllib.request.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(track(http.client.HTTPConnection), req)
+
+        class Https(urllib.request.HTTPSHandler):
+            def https_open(self, req):  # the default TLS context: certificates and host names checked
+                return self.do_open(track(http.client.HTTPSConnection), req)
+
+        return urllib.request.build_opener(Http, Https)  # with the usual proxy, redirect and error handlers
+
+    def expire(self) -> None:
+        import socket
+
+        with self.lock:
+            self.expired = True
+            for connection in self.connections:
+                sock = connection.sock
+                if sock is not None:
+                    try:  # the plain socket's shutdown, also under TLS: a blocked read or write returns at once
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+
+def _timed_out(error: BaseException | None) -> bool:
+    import urllib.error
+
+    if isinstance(error, urllib.error.URLError) and not hasattr(error, "code"):
+        error = error.reason
+    return isinstance(error, TimeoutError)
+
+
+def _why(error: BaseException | str) -> str:
+    """What went wrong on the network, in a few words."""
+    import http.client
+    import socket
+    import ssl
+
+    if isinstance(error, str):
+        return error
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"TLS certificate not accepted: {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed: {error.reason or error}"
+    if isinstance(error, socket.gaierror):
+        return f"unknown host ({error.strerror})"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(error, http.client.BadStatusLine):
+        return "not an HTTP answer"
+    if isinstance(error, http.client.HTTPException):
+        return f"not a valid HTTP answer ({type(error).__name__})"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
