@@ -146,7 +146,8 @@ def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = 
         doc = read_document(source, _gazetteers(tuple(gazetteers)), layout=layout, strict_units=strict_units,
                             jurisdiction=jurisdiction)
         graph = document_graph(doc, base)
-        result = validate_graph(graph)
+        ntriples = graph.serialize(format="nt", encoding="utf-8")
+        result = validate_graph(graph, ntriples=ntriples)
         if not result.conforms:
             first = result.errors[0]
             raise PolicyKGError(f"{len(result.errors)} shape violation(s), e.g. {first.focus}: {first.message}")
@@ -154,8 +155,7 @@ def build_document(source: Path, base: str = DEFAULT_BASE, layout: str | None = 
         unknown = doc.unknown_units
         summary = (f"{where}; {', '.join(doc.layouts)}: {len(doc.items)} items, {doc.units_text()}"
                    + (f": {'、'.join(u.name_zh for u in unknown)}" if unknown else ""))
-        return BuiltDocument(str(source), f"{base}doc/{slug(doc.name)}/graph",
-                             graph.serialize(format="nt", encoding="utf-8"), len(graph), summary=summary)
+        return BuiltDocument(str(source), f"{base}doc/{slug(doc.name)}/graph", ntriples, len(graph), summary=summary)
     except PolicyKGError as exc:
         return BuiltDocument(str(source), error=str(exc).removeprefix(f"{source}: "))
     except Exception as exc:  # noqa: BLE001 - a fault of ours must not cost the user the rest of the corpus
