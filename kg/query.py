@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import InputError, PolicyKGError
+from .escape import csv_cell
 from .resources import DEFAULT_SOURCE, resource
 
 ENGINES = ("oxigraph", "rdflib")
@@ -392,6 +393,7 @@ def to_json(results: Results) -> str:
 
 
 def to_csv(results: Results) -> str:
+    """Results as CSV (SPARQL 1.1 Query Results CSV), a value that would start a formula written as text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if results.boolean is not None:
@@ -400,7 +402,7 @@ def to_csv(results: Results) -> str:
         return out.getvalue()
     writer.writerow(results.variables)
     for row in results.rows:
-        writer.writerow(["" if t is None else t.value for t in row])
+        writer.writerow(["" if t is None else csv_cell(t.value) for t in row])
     return out.getvalue()
 
 

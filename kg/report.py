@@ -10,6 +10,7 @@ import re
 import networkx as nx
 
 from .analyze import Analysis
+from .escape import csv_cell
 
 UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_tasks", "responsible_tasks",
                 "involved_tasks", "lead_task_numbers", "support_task_numbers", "responsible_task_numbers",
@@ -177,6 +178,7 @@ def to_json(a: Analysis) -> str:
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
+    """A CSV table of *rows* in *columns*, lists joined in a cell; text never a formula (:func:`csv_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -188,7 +190,7 @@ def _csv(rows: list[dict], columns: list[str]) -> str:
                 v = " ".join(map(str, v)) if all(isinstance(x, int) for x in v) else "、".join(map(str, v))
             elif isinstance(v, dict):
                 v = "、".join(f"{k} {n}" for k, n in v.items())
-            values.append(v)
+            values.append(csv_cell(v))
         writer.writerow(values)
     return out.getvalue()
 

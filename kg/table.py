@@ -5,8 +5,8 @@ task list (Wenzhou's) gives that list as the source's table has it: targets and 
 the source ("1. …"), units in the source's order with ``*`` on lead units, the contact's phone as written.
 Any other graph gives one row per item (key task, measure or table row): its number path, label and text,
 its lead, supporting and jointly responsible units in the source's order, and its deadline, period,
-contact and area where the document has them. Formats: TSV, Markdown (markup in the text escaped), Excel
-(every cell text, never a formula).
+contact and area where the document has them. Formats: TSV (a cell that would start a formula written as text,
+:func:`kg.escape.csv_cell`), Markdown (markup in the text escaped), Excel (every cell text, never a formula).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .escape import csv_cell
 from .normalize import chinese_ordinal
 from .query import Engine, sparql_prefixes
 from .readers.task_list import HEADER  # the task list's own header: written back as the source has it
@@ -205,10 +206,11 @@ def item_table(engine: Engine, sep: str = " ") -> Table:
 
 
 def to_tsv(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
+    """Tab-separated rows under a header; a cell that would start a formula is written as text (:func:`csv_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(map(csv_cell, header))
+    writer.writerows(map(csv_cell, row) for row in rows)
     return out.getvalue()
 
 
@@ -239,7 +241,12 @@ def to_markdown(rows: list[tuple], header: tuple[str, ...] = HEADER, escape: boo
 def to_xlsx(rows: list[tuple], header: tuple[str, ...] = HEADER, sheet: str = "任务清单",
             widths: tuple[int, ...] = WIDTHS) -> bytes:
     """An Excel workbook with one sheet; every text cell is a string, never a formula (a cell may start with
-    '='), and the bytes do not depend on the clock. The task list's 序号 stays a number."""
+    '='), and the bytes do not depend on the clock. The task list's 序号 stays a number.
+
+    openpyxl takes a value starting with '=' for a formula (data type "f", written as ``<f>``): the data type is
+    set back to "s" (written as an inline string), and a cell that would start a formula (:func:`csv_cell`) is also
+    marked as quoted text (Excel's quotePrefix, what typing a leading apostrophe does), so that editing it in Excel
+    keeps it text."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -256,11 +263,14 @@ def to_xlsx(rows: list[tuple], header: tuple[str, ...] = HEADER, sheet: str = "�
         ws.append([int(row[0]), *row[1:]] if header == HEADER else list(row))
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl takes a value starting with '=' for a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.data_type = "s"  # openpyxl took a value starting with '=' for a formula ("f")
+                if csv_cell(cell.value) != cell.value:
+                    cell.quotePrefix = True
+            if cell.row > 1:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     buf = io.BytesIO()

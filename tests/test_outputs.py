@@ -1,0 +1,140 @@
+"""Outputs other programs open, and reading RDF offline: text from documents and graphs is data, never a
+spreadsheet formula, never Markdown or HTML markup, and reading a file never touches the network."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import re
+import socket
+import subprocess
+import sys
+import threading
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.query import open_engine
+from tests.conftest import LAYOUTS, MINI, ROOT
+
+IMG = "<img src=x onerror=alert(1)>"
+LINK = "[a](javascript:alert(1))"
+FORMULA = '=HYPERLINK("http://x","y")'
+TITLE = "**加大**投资 <script>alert(1)</script> # x | y ~~z~~ &amp;"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The hand-written task list (tests/data/mini.ttl) with hostile names and texts: units named with HTML, a
+    Markdown link and a formula, a key task's title full of markup, a contact and a period that start a formula."""
+    text = MINI.read_text(encoding="utf-8")
+    for old, new in [('"甲局"@zh', IMG), ('"乙委"@zh', LINK), ('"丙办"@zh', FORMULA), ('"加大投资"@zh', TITLE),
+                     ('vcard:fn "张三"', "=1+1"), ('"长期实施"@zh', "@SUM(1+1)")]:
+        assert old in text
+        quoted = json.dumps(new, ensure_ascii=False)
+        text = text.replace(old, f"{old.split(chr(34))[0]}{quoted}" + ("@zh" if old.endswith("@zh") else ""))
+    path = tmp_path_factory.mktemp("hostile") / "hostile.ttl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+# -- spreadsheets: text, never a formula --------------------------------------------------------------------------
+@pytest.mark.parametrize("value, written", [
+    ("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), (FORMULA, "'" + FORMULA), ("-5", "-5"), ("+3.2", "+3.2"), ("-.5e3", "-.5e3"), ("-", "'-"),
+    ("市发改委", "市发改委"), ("", ""), ("1. 扩大投资", "1. 扩大投资"), ("*市税务局", "*市税务局"), (7, 7), (-0.5, -0.5)])
+def test_csv_cell(value, written):
+    from kg.escape import csv_cell
+
+    assert csv_cell(value) == written
+
+
+def test_xlsx_cells_are_text_never_formulas(hostile, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "t.xlsx"
+    result = invoke("export-table", "--graph", hostile, "--format", "xlsx", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"<f " not in sheet
+    ws = load_workbook(out).active
+    cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    for text in ("=1+1 0571-87654321", "@SUM(1+1)"):
+        assert text in cells, sorted(cells)
+        assert cells[text].data_type == "s"
+        assert cells[text].quotePrefix  # Excel keeps it text when the cell is edited, too
+    assert ws["A2"].value == 1 and ws["A2"].data_type == "n"  # 序号 stays a number
+
+
+def test_xlsx_of_an_item_table(layout_ttl, tmp_path):
+    from openpyxl import load_workbook
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.vocab import POL
+
+    g = Graph().parse(layout_ttl("task-table"))
+    g.set((URIRef("https://w3id.org/policy-kg/id/doc/task-table/table/1/row/1"), POL.text, Literal(FORMULA, lang="zh")))
+    path = tmp_path / "t.ttl"
+    g.serialize(path, format="turtle")
+    out = tmp_path / "t.xlsx"
+    assert invoke("export-table", "--graph", path, "--format", "xlsx", "--out", out).exit_code == 0
+    assert b"<f>" not in zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    c2 = load_workbook(out).active["C2"]
+    assert (c2.value, c2.data_type, c2.quotePrefix) == (FORMULA, "s", True)
+    tsv = invoke("export-table", "--graph", path).stdout
+    assert list(csv.reader(io.StringIO(tsv), delimiter="\t"))[1][2] == "'" + FORMULA
+
+
+def test_tsv_of_a_task_list(hostile):
+    tsv = invoke("export-table", "--graph", hostile)
+    rows = list(csv.reader(io.StringIO(tsv.stdout), delimiter="\t"))
+    assert rows[1][7] == "'=1+1 0571-87654321" and rows[2][5] == "'@SUM(1+1)"
+    assert rows[1][2] == f"(一){TITLE}"  # not a formula: as it is
+
+
+def test_wenzhou_tsv_is_unchanged(ttl):
+    """Wenzhou's cells never start with = + - @: its TSV is byte for byte what it was."""
+    from kg.table import export_table
+
+    tsv = export_table(open_engine([ttl])).tsv()
+    assert hashlib.sha256(tsv.encode()).hexdigest() == WENZHOU_TSV
+
+
+WENZHOU_TSV = "431c2c8ebfcc901b0447d75c2013ccaf7be769c1059af9eb30ef066282cf8276"
+
+
+def test_analyze_csv(hostile, tmp_path):
+    units = invoke("analyze", "--graph", hostile, "--format", "csv")
+    labels = [r[0] for r in csv.reader(io.StringIO(units.stdout))][1:]
+    assert sorted(labels) == sorted([IMG, LINK, "'" + FORMULA])
+    one = invoke("analyze", "--graph", hostile, "--format", "csv", "--unit", "Office C")
+    assert list(csv.reader(io.StringIO(one.stdout)))[1][0] == "'" + FORMULA
+    out = tmp_path / "a"
+    assert invoke("analyze", "--graph", hostile, "--out", out).exit_code == 0
+    for name in ("units.csv", "co-responsibility.csv"):
+        cells = [c for row in csv.reader(io.StringIO((out / name).read_text(encoding="utf-8"))) for c in row]
+        assert "'" + FORMULA in cells and FORMULA not in cells, name
+    areas = list(csv.reader(io.StringIO((out / "areas.csv").read_text(encoding="utf-8"))))
+    assert any(c.startswith("'" + FORMULA) for row in areas for c in row)  # the lead load names the unit first
+
+
+def test_query_csv(hostile):
+    out = invoke("query", "--graph", hostile, "--format", "csv", "--sparql",
+                 'SELECT ?l ("-5" AS ?n) ("+3.2" AS ?m) ("-1+2" AS ?f) (-7 AS ?i) WHERE { ?s a '
+                 '<http://www.w3.org/ns/org#Organization> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l '
+                 'FILTER (lang(?l) = "zh") } ORDER BY ?l')
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows[0] == ["l", "n", "m", "f", "i"]
+    assert {r[0] for r in rows[1:]} >= {"'" + FORMULA, IMG, LINK}
+    assert all(r[1:] == ["-5", "+3.2", "'-1+2", "-7"] for r in rows[1:])
+
+
