@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError
+from .escape import markdown_text
 from .normalize import fullwidth_brackets
 from .records import PolicyDocument
 
@@ -219,7 +220,7 @@ def evaluate_files(sources: list[Path], gold_dir: Path, provenance: bool = False
 
 
 def report(scores: list[Score], differences: bool = False) -> str:
-    """A Markdown table of the scores, one row per document and a total."""
+    """A Markdown table of the scores, one row per document and a total (names and differences escaped)."""
     head = ("| document | items found | extra items | (item, unit) P / R / F1 | lead P / R / F1 | role F1 |\n"
             "|---|---|---|---|---|---|\n")
     rows = []
@@ -227,12 +228,12 @@ def report(scores: list[Score], differences: bool = False) -> str:
     for s in scores:
         total = s if total is None else total + s
     for s in scores + ([total] if total is not None and len(scores) > 1 else []):
-        rows.append(f"| {s.name} | {s.matched}/{s.gold_items} ({s.item_recall:.1%}) | {s.found_items - s.matched} | "
+        rows.append(f"| {markdown_text(s.name)} | {s.matched}/{s.gold_items} ({s.item_recall:.1%}) | {s.found_items - s.matched} | "
                     f"{s.units.precision:.3f} / {s.units.recall:.3f} / {s.units.f1:.3f} | "
                     f"{s.leads.precision:.3f} / {s.leads.recall:.3f} / {s.leads.f1:.3f} | {s.roles.f1:.3f} |")
     out = head + "\n".join(rows) + "\n"
     if differences:
         for s in scores:
             if s.differences:
-                out += f"\n{s.name}:\n" + "".join(f"- {d}\n" for d in s.differences)
+                out += f"\n{markdown_text(s.name)}:\n" + "".join(f"- {markdown_text(d)}\n" for d in s.differences)
     return out

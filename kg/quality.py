@@ -1,9 +1,14 @@
-"""The data-quality report: what the parser normalised, merged, repaired or found odd."""
+"""The data-quality report: what the parser normalised, merged, repaired or found odd.
+
+Text from the document (its title, number, the rules it states, what the notes quote) is escaped
+(:func:`kg.escape.markdown_text`): the report shows it as written, never as markup.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from .escape import markdown_code, markdown_text
 from .records import PolicyDocument
 
 KINDS = {
@@ -33,11 +38,11 @@ def quality_report(doc: PolicyDocument) -> str:
     for note in doc.notes:
         by_kind[note.kind].append(note)
     roles = [m.role for item in doc.items for m in item.units]
-    number = f"{doc.doc_number} " if doc.doc_number else ""
+    number = f"{markdown_text(doc.doc_number)} " if doc.doc_number else ""
     lines = [
-        f"# Data-quality report: {doc.name}",
+        f"# Data-quality report: {markdown_text(doc.name)}",
         "",
-        f"Source `{doc.name}.txt` — {number}《{doc.title or doc.notice_title}》.",
+        f"Source {markdown_code(doc.name + '.txt')} — {number}《{markdown_text(doc.title or doc.notice_title)}》.",
         "",
         f"- layout(s): {', '.join(doc.layouts)}",
     ]
@@ -54,7 +59,7 @@ def quality_report(doc: PolicyDocument) -> str:
         f"- responsible units: {doc.units_text().removesuffix(' units').replace(' units (', ' (')}"
         f"; lead assignments: {roles.count('lead')}; "
         f"support assignments: {roles.count('support')}; jointly responsible: {roles.count('responsible')}",
-        f"- rules: {'; '.join(f'{r.written} (line {r.line})' for r in doc.rules) or 'none stated'}",
+        f"- rules: {'; '.join(f'{markdown_text(r.written)} (line {r.line})' for r in doc.rules) or 'none stated'}",
         f"- notes: {len(doc.notes)}",
         "",
         "| kind | count |",
@@ -68,8 +73,9 @@ def quality_report(doc: PolicyDocument) -> str:
         if not notes:
             continue
         lines += ["", f"## {title}", ""]
-        lines += [f"- line {n.line}: {n.message}" for n in notes]
+        lines += [f"- line {n.line}: {markdown_text(n.message)}" for n in notes]
     unknown = sorted(set(by_kind) - set(KINDS))
     for kind in unknown:
-        lines += ["", f"## {kind}", ""] + [f"- line {n.line}: {n.message}" for n in by_kind[kind]]
+        lines += ["", f"## {markdown_text(kind)}", ""]
+        lines += [f"- line {n.line}: {markdown_text(n.message)}" for n in by_kind[kind]]
     return "\n".join(lines) + "\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import InputError, PolicyKGError
-from .escape import csv_cell
+from .escape import csv_cell, markdown_text
 from .resources import DEFAULT_SOURCE, resource
 
 ENGINES = ("oxigraph", "rdflib")
@@ -407,11 +407,12 @@ def to_csv(results: Results) -> str:
 
 
 def to_markdown(results: Results) -> str:
+    """Results as a Markdown table, each value shown as the characters it is made of."""
     if results.boolean is not None:
         return f"**{'true' if results.boolean else 'false'}**\n"
 
     def cell(t: Term | None) -> str:
-        return "" if t is None else " ".join(t.value.replace("|", "\\|").split())
+        return "" if t is None else markdown_text(" ".join(t.value.split()))
 
     lines = ["| " + " | ".join(results.variables) + " |", "|" + "---|" * len(results.variables)]
     lines += ["| " + " | ".join(cell(t) for t in row) + " |" for row in results.rows]
@@ -422,6 +423,7 @@ def to_table(results: Results, width: int | None = None) -> str:
     """A terminal table; rich measures Chinese characters as two columns, so columns line up."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=io.StringIO(), width=width or 160, highlight=False, color_system=None)
     if results.boolean is not None:
@@ -432,8 +434,8 @@ def to_table(results: Results, width: int | None = None) -> str:
             numeric = all(t is None or (t.datatype or "").startswith(XSD) and t.datatype != XSD + "date"
                           for t in (row[results.variables.index(v)] for row in results.rows)) and results.rows
             table.add_column(v, justify="right" if numeric else "left", overflow="fold")
-        for row in results.rows:
-            table.add_row(*("" if t is None else t.value for t in row))
+        for row in results.rows:  # Text: a value is never rich's own markup ("[bold]…")
+            table.add_row(*(Text("" if t is None else t.value) for t in row))
         console.print(table)
         console.print(f"{len(results.rows)} row(s)")
     return console.file.getvalue()

@@ -1,4 +1,8 @@
-"""Outputs of the network analysis: a Markdown report, JSON, CSV tables, GraphML and GEXF."""
+"""Outputs of the network analysis: a Markdown report, JSON, CSV tables, GraphML and GEXF.
+
+Names and titles from the graph are data: escaped in Markdown (:func:`kg.escape.markdown_text`), written as text
+in the CSV tables (:func:`kg.escape.csv_cell`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import re
 import networkx as nx
 
 from .analyze import Analysis
-from .escape import csv_cell
+from .escape import csv_cell, markdown_code, markdown_text
 
 UNIT_COLUMNS = ["label", "label_en", "classification", "lead_tasks", "support_tasks", "responsible_tasks",
                 "involved_tasks", "lead_task_numbers", "support_task_numbers", "responsible_task_numbers",
@@ -24,11 +28,9 @@ AREA_COLUMNS = ["number", "area", "key_tasks", "measures", "targets", "units_inv
 
 
 def _md_table(headers: list[str], rows: list[list]) -> list[str]:
-    def cell(v) -> str:
-        return str(v).replace("|", "\\|")
-
+    """A Markdown table: our own headers, cells of data escaped."""
     return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers),
-            *("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)]
+            *("| " + " | ".join(markdown_text(v) for v in row) + " |" for row in rows)]
 
 
 def _noun(a: Analysis) -> str:
@@ -44,12 +46,12 @@ def _table(headers: list[str], rows: list[list]) -> list[str]:
 def unit_answer(a: Analysis, name: str) -> str:
     """What one unit leads, supports and holds jointly, in a few lines of Markdown."""
     u, noun = a.unit(name), _noun(a)
-    title = u["label"] + (f" ({u['label_en']})" if u["label_en"] else "")
+    title = markdown_text(u["label"] + (f" ({u['label_en']})" if u["label_en"] else ""))
 
     def items(key: str) -> str:
         if a.B is None:  # aggregated in a store: counts only; the items themselves come from a query
             return ""
-        return ": " + ("; ".join(f"{t['number']} {t['title']}" for t in u[key]) or "none")
+        return ": " + ("; ".join(markdown_text(f"{t['number']} {t['title']}") for t in u[key]) or "none")
 
     areas = f" across {u['areas']} policy area(s)" if a.areas else ""
     sizes = (f"; under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets"
@@ -65,7 +67,7 @@ def unit_answer(a: Analysis, name: str) -> str:
         f"- co-lead {'tasks' if a.key_tasks_only else 'items'}: {u['co_lead_tasks']}; partner units: {u['partners']}",
         f"- centrality: degree {u['degree_centrality']:.3f}, betweenness {u['betweenness_centrality']:.3f}, "
         f"eigenvector {u['eigenvector_centrality']:.3f}; community {u['community']}",
-        *([f"- the {noun}s themselves: policy-kg query unit-tasks --param unit={u['label']} --store DIR"]
+        *([f"- the {noun}s themselves: policy-kg query unit-tasks --param unit={markdown_text(u['label'])} --store DIR"]
           if a.B is None else []),
     ]) + "\n"
 
@@ -93,7 +95,7 @@ def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
     lines = [
         "# Responsibility network analysis",
         "",
-        f"Source: `{source}` — {s['items']} {noun}s, {s['units']} responsible units, {_assignments(s)}, "
+        f"Source: {markdown_code(source)} — {s['items']} {noun}s, {s['units']} responsible units, {_assignments(s)}, "
         f"{s['co_responsibility_pairs']} pairs of units sharing {'tasks' if a.key_tasks_only else 'items'}, "
         f"{s['communities']} communities."
         + ("" if numbers else " Counted in the store (SPARQL aggregates), then analysed with networkx.")
@@ -119,7 +121,8 @@ def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
         "",
         f"## {noun.capitalize()}s with more than one lead unit",
         "",
-        *([f"- {t['number']} {t['task']}: {'、'.join(t['lead_units'])}" for t in a.multi_lead_tasks] or ["- none"]),
+        *([f"- {markdown_text(t['number'])} {markdown_text(t['task'])}: {markdown_text('、'.join(t['lead_units']))}"
+            for t in a.multi_lead_tasks] or ["- none"]),
         "",
         f"## Strongest co-responsibility (units sharing the most {noun}s)",
         "",
@@ -138,7 +141,8 @@ def markdown_report(a: Analysis, source: str = "graph", top: int = 15) -> str:
         "",
         "## Communities (Louvain, fixed seed)",
         "",
-        *([f"{i}. {len(g)} units: {'、'.join(label[n] for n in g)}" for i, g in enumerate(a.communities, 1)]
+        *([f"{i}. {len(g)} units: {markdown_text('、'.join(label[n] for n in g))}"
+           for i, g in enumerate(a.communities, 1)]
           or ["- none"]),
         *(["",
            "## Units that bridge policy areas",

@@ -6,7 +6,8 @@ the source ("1. …"), units in the source's order with ``*`` on lead units, the
 Any other graph gives one row per item (key task, measure or table row): its number path, label and text,
 its lead, supporting and jointly responsible units in the source's order, and its deadline, period,
 contact and area where the document has them. Formats: TSV (a cell that would start a formula written as text,
-:func:`kg.escape.csv_cell`), Markdown (markup in the text escaped), Excel (every cell text, never a formula).
+:func:`kg.escape.csv_cell`), Markdown (markup in the text escaped, :func:`kg.escape.markdown_text`), Excel (every
+cell text, never a formula).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .escape import csv_cell
+from .escape import csv_cell, markdown_text
 from .normalize import chinese_ordinal
 from .query import Engine, sparql_prefixes
 from .readers.task_list import HEADER  # the task list's own header: written back as the source has it
@@ -142,13 +143,12 @@ class Table:
     noun: str  # what a row is: "key tasks" (a task list) or "items"
     sheet: str = "任务清单"
     widths: tuple[int, ...] = WIDTHS
-    escape: bool = False  # Markdown: escape markup in the cells (the task list's cells are written as they were)
 
     def tsv(self) -> str:
         return to_tsv(self.rows, self.header)
 
     def markdown(self) -> str:
-        return to_markdown(self.rows, self.header, self.escape)
+        return to_markdown(self.rows, self.header)
 
     def xlsx(self) -> bytes:
         return to_xlsx(self.rows, self.header, self.sheet, self.widths)
@@ -202,7 +202,7 @@ def item_table(engine: Engine, sep: str = " ") -> Table:
     several = len({row["document"] for row in rows}) > 1
     columns = [c for c in ITEM_COLUMNS if (c[0] != "document" or several) and any(row[c[0]] for row in rows)]
     return Table(tuple(header for _, header, _ in columns), [tuple(row[key] for key, _, _ in columns) for row in rows],
-                 "items", "事项清单", tuple(width for _, _, width in columns), escape=True)
+                 "items", "事项清单", tuple(width for _, _, width in columns))
 
 
 def to_tsv(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
@@ -214,26 +214,14 @@ def to_tsv(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
     return out.getvalue()
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]<>&|~])")
-
-
-def markdown_text(value: str) -> str:
-    r"""Text as Markdown shows it, not as markup: every character that could start markup escaped.
-
-    >>> print(markdown_text('<img src=x onerror="1"> **R&D** [a](b) | x'))
-    \<img src=x onerror="1"\> \*\*R\&D\*\* \[a\](b) \| x
-    """
-    return _MARKUP.sub(r"\\\1", value)
-
-
-def to_markdown(rows: list[tuple], header: tuple[str, ...] = HEADER, escape: bool = False) -> str:
-    """A Markdown table; with *escape*, markup in the cells shows as the characters it is made of."""
+def to_markdown(rows: list[tuple], header: tuple[str, ...] = HEADER) -> str:
+    """A Markdown table whose cells show as the characters they are made of (:func:`markdown_text`): Wenzhou's
+    lead marks ``*`` come out as ``\\*``, a line break inside a cell as ``<br>``."""
 
     def cell(v) -> str:
-        v = str(v)
-        return (markdown_text(v) if escape else v.replace("|", "\\|")).replace("\n", "<br>")
+        return markdown_text(v, newline="<br>")
 
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
