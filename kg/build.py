@@ -88,18 +88,31 @@ def build(sources: list[str | Path] | None = None, out_dir: str | Path = "build"
     return results
 
 
-def load_graph(paths: list[str | Path]) -> Graph:
-    """Read RDF files (format from the extension) into one graph; unreadable files are InputErrors."""
-    from rdflib.util import guess_format
+def load_graph(paths: list[str | Path], allow_remote_context: bool = False) -> Graph:
+    """Read RDF files (format from the extension) into one graph; unreadable files are InputErrors.
 
+    Reading never uses the network (:mod:`kg.offline`): a JSON-LD file whose context is remote is refused, unless
+    *allow_remote_context*.
+    """
     from .rdf import new_graph
-
-    from .query import check_rdf_file
 
     graph = new_graph()
     for path in map(Path, paths):
-        check_rdf_file(path)
-        fmt = guess_format(str(path)) or "turtle"
+        read_rdf(graph, path, allow_remote_context=allow_remote_context)
+    return graph
+
+
+def read_rdf(graph: Graph, path: Path, fmt: str | None = None, allow_remote_context: bool = False) -> Graph:
+    """Parse one RDF file into *graph* (a Dataset keeps its named graphs) with rdflib, offline; format from the
+    extension unless *fmt*."""
+    from rdflib.util import guess_format
+
+    from .offline import offline
+    from .query import check_rdf_file
+
+    check_rdf_file(path)
+    fmt = fmt or guess_format(str(path)) or "turtle"
+    with offline(path, allow_remote_context, what="JSON-LD context" if fmt == "json-ld" else "resource"):
         try:
             graph.parse(path, format=fmt)
         except UnicodeDecodeError as exc:

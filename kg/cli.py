@@ -137,12 +137,14 @@ def eval_cmd(sources, gold_dir, provenance, differences) -> None:
 @click.option("--engine", type=click.Choice(["auto", "pyshacl", "shacl"]), default="auto", show_default=True,
               help="pyshacl: the reference; shacl: the fast engine; auto: the fast engine, and the reference's "
                    "report where it finds a violation.")
-def validate_cmd(files: tuple[Path, ...], engine: str) -> None:
+@click.option("--allow-remote-context", is_flag=True,
+              help="Fetch a JSON-LD @context named by URL (by default reading never uses the network).")
+def validate_cmd(files: tuple[Path, ...], engine: str, allow_remote_context: bool) -> None:
     """Validate RDF FILES (Turtle, N-Triples, JSON-LD…) against the policy-kg shapes."""
     from .build import load_graph
     from .validate import validate_graph
 
-    graph = load_graph(list(files))
+    graph = load_graph(list(files), allow_remote_context=allow_remote_context)
     result = validate_graph(graph, engine=engine)
     name = ", ".join(map(str, files))
     if not result.conforms:

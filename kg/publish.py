@@ -85,11 +85,15 @@ def jsonld_bytes(graph: Graph) -> bytes:
 
 
 def read_jsonld(path: Path) -> Graph:
-    """Read our JSON-LD back, resolving the context from the file beside it (no network)."""
+    """Read our JSON-LD back, resolving the context from the file beside it (no network: a remote context is an
+    InputError, see :mod:`kg.offline`)."""
+    from .offline import offline
+
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("@context") == CONTEXT_FILE:
         data["@context"] = json.loads((path.parent / CONTEXT_FILE).read_text(encoding="utf-8"))["@context"]
-    return Graph().parse(data=json.dumps(data), format="json-ld")
+    with offline(path, what="JSON-LD context"):
+        return Graph().parse(data=json.dumps(data), format="json-ld")
 
 
 # the document of a graph: a pol:PolicyDocument (pol:Notice is one, for transmittal notices like Wenzhou's);

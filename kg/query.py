@@ -201,12 +201,22 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_files(cls, paths: Sequence[str | Path]) -> "OxigraphEngine":
+        """Load RDF files; JSON-LD is read with rdflib (:func:`kg.build.read_rdf`): Oxigraph cannot resolve a
+        context named by a relative path (our dumps' ``context.jsonld``), and reading never uses the network."""
         engine = cls()
         for path in map(Path, paths):
             check_rdf_file(path)
             fmt = engine.ox.RdfFormat.from_extension(path.suffix.lstrip(".") or "ttl")
             if fmt is None:
                 raise InputError(f"unknown RDF format for extension {path.suffix!r}", path)
+            if fmt == engine.ox.RdfFormat.JSON_LD:
+                from rdflib import Dataset
+
+                from .build import read_rdf
+
+                quads = read_rdf(Dataset(), path, "json-ld").serialize(format="nquads", encoding="utf-8")
+                engine.store.bulk_load(quads, engine.ox.RdfFormat.N_QUADS)
+                continue
             try:
                 engine.store.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:

@@ -264,3 +264,162 @@ def test_query_csv(hostile):
     assert all(r[1:] == ["-5", "+3.2", "'-1+2", "-7"] for r in rows[1:])
 
 
+# -- reading RDF never touches the network ------------------------------------------------------------------------
+class Listener:
+    """A real listening socket on loopback that records every connection (and answers with a JSON-LD context)."""
+
+    CONTEXT = {"@context": {"name": "http://schema.org/name"}}
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    request = conn.recv(65536)
+                except OSError:
+                    request = b""
+                self.connections.append(request.split(b"\r\n", 1)[0])
+                body = json.dumps(self.CONTEXT).encode()
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/ld+json\r\nContent-Length: "
+                             + str(len(body)).encode() + b"\r\n\r\n" + body)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    ear = Listener()
+    yield ear
+    ear.close()
+
+
+# every command that reads RDF files: rdflib (validate, dump, --engine rdflib) and Oxigraph (the others)
+READERS = [("validate",), ("query", "--graph"), ("query", "--engine", "rdflib", "--graph"), ("analyze", "--graph"),
+           ("export-table", "--graph"), ("dump", "--out", "{tmp}")]
+
+
+def read_with(reader: tuple[str, ...], path, tmp_path):
+    args = [a.replace("{tmp}", str(tmp_path / "dump")) for a in reader] + [str(path)]
+    if args[0] == "query":
+        args[1:1] = ["--sparql", "SELECT * { ?s ?p ?o } LIMIT 1"]
+    return invoke(*args)
+
+
+def remote_documents(url):
+    """JSON-LD documents that name a remote context: at the top, in a list, scoped to a term, imported, relative to
+    a remote @base, and through a local context file that names one."""
+    node = {"@id": "http://example.org/a", "name": "x"}
+    return {
+        "top.jsonld": {"@context": url("ctx.jsonld"), **node},
+        "list.jsonld": {"@context": [{"ex": "http://example.org/"}, url("ctx.jsonld")], **node},
+        "scoped.jsonld": {"@context": {"p": {"@id": "http://example.org/p", "@context": url("ctx.jsonld")}},
+                          "@id": "http://example.org/a", "p": {"name": "x"}},
+        "node.jsonld": {"@graph": [{"@context": url("ctx.jsonld"), **node}]},
+        "import.jsonld": {"@context": {"@version": 1.1, "@import": url("ctx.jsonld")}, **node},
+        "base.jsonld": {"@context": [{"@version": 1.1, "@base": url("")}, {"@import": "ctx.jsonld"}], **node},
+        "via-local.jsonld": {"@context": "local-context.jsonld", **node},
+    }
+
+
+def test_jsonld_remote_context_is_refused_without_a_connection(listener, tmp_path):
+    (tmp_path / "local-context.jsonld").write_text(json.dumps({"@context": [listener.url("ctx.jsonld")]}))
+    for name, doc in remote_documents(listener.url).items():
+        path = tmp_path / name
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        for reader in READERS:
+            result = read_with(reader, path, tmp_path)
+            assert result.exit_code == 2, (name, reader, result.stdout, result.stderr, result.exception)
+            line = result.stderr.strip()
+            assert "\n" not in line and str(path) in line and listener.url("ctx.jsonld") in line, (name, reader, line)
+            assert "--allow-remote-context" in line
+    assert listener.connections == []
+
+
+def test_allow_remote_context_fetches_it(listener, tmp_path):
+    path = tmp_path / "top.jsonld"
+    path.write_text(json.dumps(remote_documents(listener.url)["top.jsonld"]), encoding="utf-8")
+    result = invoke("validate", "--allow-remote-context", path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.endswith("conforms to the policy-kg shapes (1 triples)\n")
+    assert listener.connections == [b"GET /ctx.jsonld HTTP/1.1"]
+
+
+def test_local_contexts_keep_working(layout_ttl, tmp_path):
+    from rdflib import Graph
+
+    dumped = tmp_path / "dump"
+    assert invoke("dump", layout_ttl("brackets"), "--out", dumped).exit_code == 0
+    jsonld = dumped / "brackets.jsonld"
+    assert json.loads(jsonld.read_text(encoding="utf-8"))["@context"] == "context.jsonld"
+    triples = len(Graph().parse(layout_ttl("brackets")))
+    ok = invoke("validate", jsonld)
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout.endswith(f"conforms to the policy-kg shapes ({triples} triples)\n")
+    for engine in ("oxigraph", "rdflib"):  # the default engine reads our dump too
+        counted = invoke("query", "--graph", jsonld, "--engine", engine, "--format", "csv", "--sparql",
+                         "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        assert counted.stdout == f"n\n{triples}\n", (engine, counted.stderr)
+
+
+def test_a_context_that_is_a_device_or_pipe_is_refused(tmp_path):
+    """A local context naming a FIFO (or /dev/zero) would block or never end: refused, in a child with a timeout."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for ctx in (str(fifo), "/dev/zero"):
+        path = tmp_path / "dev.jsonld"
+        path.write_text(json.dumps({"@context": ctx, "@id": "http://example.org/a"}), encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "kg", "validate", str(path)], capture_output=True, text=True,
+                              timeout=60, cwd=ROOT)
+        assert proc.returncode == 2 and ctx in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def xml_documents(url):
+    rdf = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+           '<rdf:Description rdf:about="http://example.org/a"><ex:p>{}</ex:p></rdf:Description></rdf:RDF>')
+    return {
+        "entity.rdf": f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY x SYSTEM "{url("x")}">]>\n'
+                      + rdf.format("&x;"),
+        "parameter.rdf": f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY % p SYSTEM "{url("p")}"> %p;]>\n'
+                         + rdf.format("v"),
+        "dtd.rdf": f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{url("d.dtd")}">\n' + rdf.format("v"),
+        "entity.trix": f'<?xml version="1.0"?>\n<!DOCTYPE TriX [<!ENTITY x SYSTEM "{url("x")}">]>\n'
+                       '<TriX xmlns="http://www.w3.org/2004/03/trix/trix-1/"><graph><triple><uri>http://example.org/a'
+                       '</uri><uri>http://example.org/p</uri><plainLiteral>&x;</plainLiteral></triple></graph></TriX>',
+        "iris.ttl": f"@base <{url()}> .\n@prefix ex: <{url('ns#')}> .\n<a> ex:p <{url('b')}> , \"{url('c')}\" .\n",
+        "iris.n3": f"@prefix ex: <{url('ns#')}> .\nex:a ex:p <{url('b')}> .\n",
+        "iris.trig": f"<{url('g')}> {{ <{url('a')}> <{url('p')}> <{url('b')}> . }}\n",
+        "iris.nt": f"<{url('a')}> <{url('p')}> <{url('b')}> .\n",
+        "iris.jsonld": json.dumps({"@id": url("a"), url("p"): {"@id": url("b")}}),
+    }
+
+
+def test_no_network_while_reading_any_format(listener, tmp_path):
+    for name, text in xml_documents(listener.url).items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        for reader in READERS:
+            result = read_with(reader, path, tmp_path)
+            assert result.exit_code in (0, 1, 2), (name, reader, result.exception)  # no traceback
+            assert result.exit_code != 2 or len(result.stderr.strip().splitlines()) == 1, (name, reader, result.stderr)
+    assert listener.connections == []
