@@ -111,11 +111,31 @@ def document_graph(doc: PolicyDocument, base: str = DEFAULT_BASE) -> Graph:
     return _Mapper(doc, Iris(base, doc.name)).graph
 
 
+def document_triples(doc: PolicyDocument, base: str = DEFAULT_BASE) -> set[tuple]:
+    """The triples of :func:`document_graph`, without the rdflib Graph (no indexes to build): what a corpus
+    build writes straight into its store.
+
+    >>> from kg.readers import read_document
+    >>> doc = read_document("data/wenzhou-2023-82.txt")
+    >>> document_triples(doc) == set(document_graph(doc))
+    True
+    """
+    return _Mapper(doc, Iris(base, doc.name), sink=set()).triples
+
+
+def ntriples(triples) -> bytes:
+    """N-Triples of some triples, one per line, escaped as rdflib escapes them (in the order given)."""
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    return "".join(map(_nt_row, triples)).encode("utf-8")
+
+
 class _Mapper:
-    def __init__(self, doc: PolicyDocument, iris: Iris):
+    def __init__(self, doc: PolicyDocument, iris: Iris, sink: set | None = None):
         self.doc, self.iris = doc, iris
-        self.graph = new_graph()
-        self.add = self.graph.add
+        self.graph = new_graph() if sink is None else None
+        self.triples = sink
+        self.add = self.graph.add if sink is None else sink.add
         self._units: set[str] = set()
         self._places: set[URIRef] = set()
         self._contacts: dict[tuple[str, str], URIRef] = {}

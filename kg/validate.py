@@ -130,6 +130,18 @@ def validate_graph(data: Graph, shapes: Graph | None = None, engine: str = "auto
     return ValidationResult(conforms, tuple(violations), len(data), used)
 
 
+def passes_gate(ntriples: bytes, profiles: tuple[URIRef, ...] = ()) -> bool:
+    """Whether N-Triples text conforms to the core shapes and *profiles*, by the fast engine alone (no report,
+    no rdflib Graph). Where it says no, ask :func:`validate_graph` for the reference's verdict and report.
+
+    >>> passes_gate('<urn:a> <urn:b> "c" .'.encode())
+    True
+    """
+    report = _compiled(load_shapes(profiles=tuple(sorted(set(profiles))))).validate_text(
+        ntriples.decode("utf-8"), "nt", allow_warnings=True)
+    return not any(r.severity == "Violation" for r in report.results)
+
+
 def _pyshacl(data: Graph, shapes: Graph) -> list[tuple]:
     """(severity, focus, path, message, value, component) of each result, by pyshacl."""
     import pyshacl  # imported late: it is slow to import and not every command needs it

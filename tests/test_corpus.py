@@ -269,3 +269,22 @@ def test_workers_end_when_the_builder_is_killed(tmp_path):
         except OSError:
             pass
     assert alive == []
+
+
+def test_the_gate_stops_a_graph_that_breaks_the_shapes_and_the_reference_says_why(monkeypatch):
+    """Corpus workers check N-Triples with the fast gate; where it fails, pyshacl's verdict and message are reported."""
+    import kg.rdf
+    from kg.corpus import build_document
+    from kg.vocab import POL
+
+    real = kg.rdf.document_triples
+
+    def without_leads(doc, base):
+        return {t for t in real(doc, base) if t[1] != POL.leadUnit}
+
+    monkeypatch.setattr(kg.rdf, "document_triples", without_leads)
+    built = build_document(SOURCE)
+    assert built.graph is None and built.error == (
+        "97 shape violation(s), e.g. «严格实行“非禁即入”» (pol:KeyTask 16) "
+        "<https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/task/16>: needs a lead unit or jointly responsible units "
+        "(pol:leadUnit, pol:responsibleUnit)")
