@@ -232,6 +232,10 @@ class _Mapper:
             self.add((text, DCTERMS.description, self.zh(doc.preamble)))
         self.part_of(text, iris.doc)
         level = jurisdiction(number=doc.doc_number, issuer=doc.issuer.unit.name_zh if doc.issuer else None)
+        if level is None and doc.jurisdiction:  # a place found from the title or given: its level
+            from .jurisdictions import places
+
+            level = places()[doc.jurisdiction].level
         for node in (iris.doc, text):
             self.level(node, level)
         for ref in doc.implements:

@@ -207,7 +207,7 @@ def answer(store, text: str, formats: tuple[str | None, str | None], max_rows: i
     import pyoxigraph as ox
 
     solutions_format, graph_format = formats
-    result = store.query(text)
+    result = store.query(text, use_default_graph_as_union=True)  # a corpus store: every document's graph
     if isinstance(result, ox.QueryBoolean):
         if solutions_format is None:
             return "boolean", None, False

@@ -50,7 +50,7 @@ SELECT ?t ?kind ?number ?text ?unnumbered WHERE {
 ORDER BY ?t ?kind ?number
 """
 UNITS = _PREFIXES + """
-SELECT ?t ?unit ?role ?position WHERE {
+SELECT DISTINCT ?t ?unit ?role ?position WHERE {  # DISTINCT: a unit described in two graphs of a store
   ?t prov:qualifiedAssociation ?q .
   ?q prov:agent ?u ; prov:hadRole ?role .
   OPTIONAL { ?q pol:position ?position }
@@ -64,13 +64,13 @@ SELECT ?t ?unit ?role ?position WHERE {
 # the items: subjects of the three responsibility properties, whatever their class
 ITEM = "{ SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?anyUnit } }"
 KIND = _PREFIXES + """
-SELECT (COUNT(DISTINCT ?t) AS ?items) (COUNT(DISTINCT ?k) AS ?keyTasks) WHERE {
+SELECT (COUNT(DISTINCT ?t) AS ?items) (COUNT(DISTINCT ?k) AS ?keyTasks) (COUNT(DISTINCT ?list) AS ?lists) WHERE {
   """ + ITEM + """
   OPTIONAL { ?t a pol:KeyTask . ?list pol:hasKeyTask ?t . BIND (?t AS ?k) }
 }
 """
 ITEM_ROWS = _PREFIXES + """
-SELECT ?t ?line ?number ?path ?label ?text ?deadline ?period ?areaNumber ?area ?doc ?docTitle WHERE {
+SELECT ?t ?line ?number ?path ?label ?text ?deadline ?period ?areaNumber ?area ?doc ?docTitle ?docNumber WHERE {
   { SELECT ?t (MIN(?l) AS ?line) WHERE { """ + ITEM + """ ?t pol:sourceLine ?l } GROUP BY ?t HAVING (COUNT(?l) > 0) }
   ?t pol:number ?number ; rdfs:label ?label .
   FILTER (lang(?label) = "zh")
@@ -82,6 +82,7 @@ SELECT ?t ?line ?number ?path ?label ?text ?deadline ?period ?areaNumber ?area ?
   OPTIONAL {
     ?t eli:is_part_of+ ?doc . ?doc a ?docClass . VALUES ?docClass { pol:PolicyDocument pol:Notice }
     OPTIONAL { ?doc eli:title ?docTitle }
+    OPTIONAL { ?doc eli:id_local ?docNumber }
   }
 }
 ORDER BY ?t
@@ -155,10 +156,11 @@ class Table:
 
 
 def export_table(engine: Engine, sep: str = " ") -> Table:
-    """The graph's items as a table: the task list where every item is a key task of one (Wenzhou's), else one
-    row per item in the columns the document has (:func:`item_table`). *sep* joins numbered targets or measures."""
+    """The graph's items as a table: the task list where every item is a key task of one task list (Wenzhou's),
+    else one row per item in the columns the documents have (:func:`item_table`; a store of several task lists
+    too, with a document column). *sep* joins numbered targets or measures."""
     kind = engine.select(KIND, source="table: items").records()[0]
-    if int(kind["items"]) and kind["keyTasks"] == kind["items"]:
+    if int(kind["items"]) and kind["keyTasks"] == kind["items"] and kind["lists"] == "1":
         return Table(HEADER, task_rows(engine, sep), "key tasks")
     return item_table(engine, sep)
 
@@ -196,12 +198,18 @@ def item_table(engine: Engine, sep: str = " ") -> Table:
                "text": r["text"] or "", "targets": items_cell(sorted(parts[t]["target"]), sep),
                "measures": items_cell(sorted(parts[t]["measure"]), sep), "lead": names["LeadRole"],
                "support": names["SupportRole"], "responsible": names["ResponsibleRole"], "deadline": r["deadline"] or "",
-               "period": r["period"] or "", "contact": " / ".join(contacts[t]), "area": area}
+               "period": r["period"] or "", "contact": " / ".join(contacts[t]), "area": area, "_t": t}
         rows.append(((r["doc"] or "", int(r["line"]), int(r["number"]), t), row))
-    rows = [row for _, row in sorted(rows, key=lambda kv: kv[0])]
-    several = len({row["document"] for row in rows}) > 1
-    columns = [c for c in ITEM_COLUMNS if (c[0] != "document" or several) and any(row[c[0]] for row in rows)]
-    return Table(tuple(header for _, header, _ in columns), [tuple(row[key] for key, _, _ in columns) for row in rows],
+    rows.sort(key=lambda kv: kv[0])
+    titles: dict[str, set] = defaultdict(set)
+    for (doc, *_), row in rows:
+        titles[row["document"]].add(doc)
+    for (doc, *_), row in rows:  # two documents of one title: their numbers tell them apart
+        if len(titles[row["document"]]) > 1 and found[row["_t"]]["docNumber"]:
+            row["document"] += f"（{found[row['_t']]['docNumber']}）"
+    several = len({key[0] for key, _ in rows}) > 1
+    columns = [c for c in ITEM_COLUMNS if (c[0] != "document" or several) and any(row[c[0]] for _, row in rows)]
+    return Table(tuple(header for _, header, _ in columns), [tuple(row[key] for key, _, _ in columns) for _, row in rows],
                  "items", "事项清单", tuple(width for _, _, width in columns))
 
 

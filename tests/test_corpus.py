@@ -288,3 +288,19 @@ def test_the_gate_stops_a_graph_that_breaks_the_shapes_and_the_reference_says_wh
         "97 shape violation(s), e.g. «严格实行“非禁即入”» (pol:KeyTask 16) "
         "<https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/task/16>: needs a lead unit or jointly responsible units "
         "(pol:leadUnit, pol:responsibleUnit)")
+
+
+def test_export_table_of_a_store_of_two_task_lists(corpus):
+    """One row per key task of each document, told apart by number where the titles are the same; units once each
+    (before: each key task four times over, every unit doubled, no document column)."""
+    _, store, _ = corpus
+    result = CliRunner().invoke(main, ["export-table", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows[0][:3] == ["文件", "编号", "事项"] and len(rows) == 1 + 64
+    title = "温州市人民政府办公室关于印发温州市促进民营经济高质量发展若干举措的通知"
+    assert [r[0] for r in rows[1:]] == [f"{title}（温政办〔2023〕82号）"] * 32 + [f"{title}（温政办〔2023〕83号）"] * 32
+    assert rows[1][1:3] == rows[33][1:3] == ["1", "强化财税政策保障"]
+    lead, support = rows[0].index("牵头单位"), rows[0].index("配合单位")
+    assert rows[1][lead] == rows[33][lead] == "市税务局"
+    assert rows[1][support] == rows[33][support] == "市财政局"

@@ -162,3 +162,44 @@ def test_a_unit_across_documents_in_the_views(corpus, tmp_path):
     assert page.count(BASE + "doc/guofa-2018-42-nongjihua/part/") >= 12
     assert BASE + "doc/guobanfa-2018-126-chuangxin-tuiguang/table/1/row/" in page
     assert BASE + "doc/guofa-2018-39-jiuye/part/1/2" in page
+
+
+@needs_genre
+@pytest.mark.slow
+def test_every_document_whose_place_is_known_has_its_level(corpus):
+    """A place found from the title (Huzhou's plan, Zhejiang's 新场景 plan) gives the document its level too."""
+    _, _, engine = corpus
+    rows = engine.select("""
+        PREFIX pol: <https://w3id.org/policy-kg/ontology#>
+        SELECT ?d ?level WHERE { ?d a pol:PolicyDocument ; pol:jurisdiction ?p .
+                                 OPTIONAL { ?d pol:jurisdictionLevel ?level } }""").rows
+    levels = {d.value.split("/doc/")[1]: level.value.split("#")[1] if level else None for d, level in rows}
+    assert levels["huzhou-rengongzhineng-gongzuofangan"] == "Municipal"
+    assert levels["zhejiang-xinchangjing-xingdongfangan"] == "Provincial"
+    assert None not in levels.values(), levels
+
+
+@needs_genre
+@pytest.mark.slow
+def test_the_endpoint_answers_over_every_document_of_a_store(corpus):
+    """serve --store: queries without GRAPH see every document's graph (before: 0 triples)."""
+    import subprocess
+    import sys
+    import urllib.parse
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    store, _, engine = corpus
+    total = len(engine.store)
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "kg", "serve", "--store", str(store), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        url = proc.stdout.readline().split(" at ")[1].split()[0]
+        query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+        with urllib.request.urlopen(urllib.request.Request(f"{url}?{query}", headers={"Accept": "text/csv"}),
+                                    timeout=30) as resp:
+            assert resp.read().decode().split() == ["n", str(total)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
