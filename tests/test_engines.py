@@ -1,7 +1,6 @@
 """The fast validation gate and the reference agree on every document under ../shared/sources/ (the shape mutation
 tests in test_shapes.py run through both engines too)."""
 
-from pathlib import Path
 
 import pytest
 
