@@ -40,7 +40,8 @@ class Built:
         else:
             counts = f"{len(doc.items)} items"
         roles = [m.role for item in doc.items for m in item.units]
-        where = f"; jurisdiction: {doc.jurisdiction_text()}" if doc.jurisdiction else ""
+        where = (f"; jurisdiction: {doc.jurisdiction_text()}" if doc.jurisdiction else
+                 "; jurisdiction: unknown (give --jurisdiction)")
         return (f"built {self.turtle}: {counts}, {doc.units_text()}, {roles.count('lead')} lead / "
                 f"{roles.count('support')} support / {roles.count('responsible')} jointly responsible, "
                 f"{len(self.graph)} triples — conforms to the shapes; layout: {', '.join(doc.layouts)}{where}; "

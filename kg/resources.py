@@ -9,7 +9,7 @@ _CANDIDATES = (_PACKAGE / "_resources", _PACKAGE.parent)
 
 
 def resource(relative: str) -> Path:
-    """Path of a shipped file such as ``ontology/policy-kg.ttl`` or ``data/units.csv``."""
+    """Path of a shipped file such as ``ontology/policy-kg.ttl`` or ``data/gazetteers/wenzhou.csv``."""
     for root in _CANDIDATES:
         path = root / relative
         if path.exists():

@@ -203,3 +203,12 @@ def test_the_endpoint_answers_over_every_document_of_a_store(corpus):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@needs_genre
+def test_a_build_says_when_the_jurisdiction_is_unknown(tmp_path):
+    source = tmp_path / "zhejiang-shujuji-shishiyijian-songshengao.txt"
+    source.write_text(strip_provenance((GENRE / source.name).read_text(encoding="utf-8")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "; jurisdiction: unknown (give --jurisdiction); 52 data-quality notes" in result.stdout.splitlines()[0]
