@@ -13,6 +13,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
+	$(PY) benchmarks/bench_validate.py
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_viz.py
 	$(PY) benchmarks/bench_query.py
