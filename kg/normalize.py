@@ -20,7 +20,11 @@ import re
 # book-title marks and dashes Chinese text uses.
 _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
 CJK_CHAR = re.compile(f"[{_CJK}]")
-_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])\\s+|\\s+(?=[{_CJK}])")
+# Whitespace after a Chinese character, or before one. The second branch is tried only where a run of whitespace
+# starts (or after an ideographic space, the one whitespace character that is also CJK): it could not match inside
+# a run where it failed at the run's start, and trying it at every position made a long run of spaces quadratic
+# (300,000 spaces took minutes).
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])\\s+|(?<![^\\S\u3000])\\s+(?=[{_CJK}])")
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
 _BLOCK_TAGS = {"p", "li", "ol", "ul", "br", "div"}
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
