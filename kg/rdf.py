@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from .citations import jurisdiction, number_slug
+from .errors import InputError
 from .normalize import chinese_ordinal, fullwidth_brackets, squeeze
 from .records import Item, Period, PolicyDocument, Section, WorkItem
 from .resources import resource
@@ -100,14 +101,35 @@ def known_documents() -> dict[str, dict[str, str]]:
         return {row["title"]: row for row in csv.DictReader(fh)}
 
 
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')  # RFC 3987: never in an IRI, even percent-free
+
+
+def check_base(base: str) -> None:
+    """Refuse a base IRI the instance IRIs cannot be made from (an :class:`InputError`, exit code 2).
+
+    >>> check_base("https://example.org/id/")
+    >>> check_base("http://example.org/a b/")
+    Traceback (most recent call last):
+    kg.errors.InputError: base IRI 'http://example.org/a b/' has a character not allowed in an IRI: ' '
+    """
+    if not base.startswith(("http://", "https://")) or not base.endswith(("/", "#")):
+        raise InputError(f"base IRI {base!r} must be an http(s) IRI ending in '/' or '#'")
+    if not base.isascii():
+        raise InputError(f"base IRI {base!r} must be ASCII")
+    bad = _NOT_IN_IRI.search(base)
+    if bad:
+        raise InputError(f"base IRI {base!r} has a character not allowed in an IRI: {bad.group()!r}")
+
+
 def document_graph(doc: PolicyDocument, base: str = DEFAULT_BASE) -> Graph:
-    """The RDF graph of one parsed document.
+    """The RDF graph of one parsed document; a base IRI that cannot be one is an :class:`InputError`.
 
     >>> from kg.readers import read_document
     >>> g = document_graph(read_document("data/wenzhou-2023-82.txt"))
     >>> len(set(g.subjects(RDF.type, POL.KeyTask))), len(set(g.subjects(RDF.type, POL.Measure)))
     (32, 195)
     """
+    check_base(base)
     return _Mapper(doc, Iris(base, doc.name)).graph
 
 

@@ -8,11 +8,36 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzzcases import COMPANION, run_cli
+
 
 # -- found by fuzzing ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("base, char", [("http://example.org/a b/", " "), ("https://example.org/{}|^`/", "{"),
+                                        ("http://example.org/<x>/", "<"), ('http://example.org/"/', '"')])
+def test_base_iri_with_a_character_not_allowed_in_an_iri(tmp_path, base, char):
+    """``--base 'http://example.org/a b/'`` passed the checks and failed in rdflib's Turtle writer: a traceback."""
+    code, stdout, stderr = run_cli(["build", str(COMPANION), "--out", str(tmp_path / "out"), "--base", base])
+    assert code == 2, stderr
+    assert stderr == f"policy-kg: error: base IRI {base!r} has a character not allowed in an IRI: {char!r}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_base_iri_is_checked_in_corpus_mode_too():
+    """Corpus mode never checked the base IRI; the mapping now refuses it (each document is reported)."""
+    from kg.corpus import build_document
+    from kg.errors import InputError
+    from kg.rdf import check_base
+
+    with pytest.raises(InputError, match="not allowed in an IRI"):
+        check_base("http://example.org/a b/")
+    built = build_document(COMPANION, "http://example.org/a b/")
+    assert built.error == "base IRI 'http://example.org/a b/' has a character not allowed in an IRI: ' '"
+
+
 def test_long_run_of_spaces_is_linear():
     """A line of 300,000 spaces took minutes: the space-near-CJK pattern was tried (and failed) at every space."""
     from kg.normalize import spaces_removed, squeeze
