@@ -5,8 +5,10 @@ Every input the fuzzing found, as a regression test.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +17,25 @@ from hypothesis import strategies as st
 from fuzzcases import COMPANION, run_cli
 
 
+def write(folder: Path, name: str | bytes, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name if isinstance(name, bytes) else name.encode())))
+    path.write_bytes(data)
+    return path
+
+
 # -- found by fuzzing ----------------------------------------------------------------------------------------
+def test_file_name_not_utf8_is_one_error_line(tmp_path):
+    """A file name in GBK (as unzipped on Linux) made slug() raise UnicodeEncodeError: a traceback."""
+    source = write(tmp_path / "in", "温州.txt".encode("gbk"), "一、任务\n\n（一）做事。（市发改委负责）\n".encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 2, stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert re.fullmatch(r"policy-kg: error: .*/in/(\\udc[0-9a-f]{2}){4}\.txt: the file name is not valid UTF-8 "
+                        r"\(it looks like GBK: 温州\.txt\); rename the file\n", stderr), stderr
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("base, char", [("http://example.org/a b/", " "), ("https://example.org/{}|^`/", "{"),
                                         ("http://example.org/<x>/", "<"), ('http://example.org/"/', '"')])
 def test_base_iri_with_a_character_not_allowed_in_an_iri(tmp_path, base, char):

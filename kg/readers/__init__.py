@@ -21,6 +21,7 @@ A new layout is a module with ``NAME``, ``DESCRIPTION``, ``detect(ctx)`` and ``r
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from pathlib import Path
 
@@ -64,6 +65,23 @@ def layouts() -> dict[str, str]:
     return {name: reader(name).DESCRIPTION for name in READERS}
 
 
+def _check_name(path: Path) -> None:
+    """Refuse a file name that is not UTF-8 (bytes Linux keeps as surrogates): it names the outputs and IRIs.
+
+    >>> _check_name(Path(os.fsdecode("温州.txt".encode("gbk"))))
+    Traceback (most recent call last):
+    kg.errors.InputError: ...: the file name is not valid UTF-8 (it looks like GBK: 温州.txt); rename the file
+    """
+    if path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") == path.name:
+        return
+    raw = os.fsencode(path.name)
+    try:
+        hint = f" (it looks like GBK: {raw.decode('gb18030')})"
+    except UnicodeDecodeError:
+        hint = ""
+    raise InputError(f"the file name is not valid UTF-8{hint}; rename the file", path)
+
+
 def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = None, layout: str | None = None,
                   strict_units: bool = False, jurisdiction: str | None = None) -> PolicyDocument:
     """Read one source file into a :class:`~kg.records.PolicyDocument`.
@@ -103,6 +121,7 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
         raise InputError(f"unknown layout {layout!r} (one of {', '.join(READERS)})")
     forced = place(jurisdiction) if jurisdiction else None
     source = Source(path, read_lines(path))
+    _check_name(path)
     doc = PolicyDocument(source=str(path), name=path.stem)
     doc.notes = source.notes
     text = read_text(source.lines)
