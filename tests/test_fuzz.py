@@ -77,3 +77,17 @@ def test_space_pattern_removes_what_it_removed_before(text):
 
     old = re.compile(f"(?<=[{normalize._CJK}])\\s+|\\s+(?=[{normalize._CJK}])")
     assert normalize._SPACE_NEAR_CJK.sub("|", text) == old.sub("|", text)
+
+
+@pytest.mark.parametrize("body, code, says", [
+    ("（一）做事。\n责任单位：市发改委、*", 0, "1 items, 1 units"),
+    ("（一）做事。（市发改委、*负责）", 0, "1 items, 1 units"),
+    ("（一）做事。\n牵头单位：*、*\n配合单位：市财政局", 0, "0 lead / 1 support"),
+    ("（一）做事。\n牵头单位：*", 2, "no item names a responsible unit"),
+])
+def test_a_lead_mark_without_a_name_names_nobody(tmp_path, body, code, says):
+    """``牵头单位：*`` made a unit with an empty name: its graph failed the shapes (exit 1, label ''@zh)."""
+    source = write(tmp_path, "star.txt", f"一、任务\n\n{body}\n".encode())
+    got, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert got == code, stdout + stderr
+    assert says in (stdout if code == 0 else stderr)

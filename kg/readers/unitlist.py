@@ -281,6 +281,8 @@ def read_roles(text: str, first_listed_lead: bool = False, strict: bool = True) 
     [('市委组织部', 'lead'), ('市人力资源社会保障局', 'support'), ('各区', 'support')]
     >>> read_roles("以下简称“中试基地”") is None, read_roles("含技工院校") is None
     (True, True)
+    >>> show(read_roles("责任单位：市发改委、*")), read_roles("牵头单位：*")
+    ([('市发改委', 'responsible')], None)
     """
     text = FIRST_LISTED_LEAD.sub("", text)
     groups: list[tuple[list[tuple[str, int]], str]] = []  # (names, role kind)
@@ -291,7 +293,8 @@ def read_roles(text: str, first_listed_lead: bool = False, strict: bool = True) 
         label_kind = {"lead": "lead", "support": "secondary-label", "units": "main"}.get(field) if field else None
         found = []
         for names_text, n_at, kind in _groups(rest, at + skip):
-            names = split_names(names_text, n_at)
+            # a lead mark with no name (``牵头单位：*``, ``A、*``) names nobody
+            names = [(n, n_at) for n, n_at in split_names(names_text, n_at) if _LEAD_MARK.sub("", n).strip()]
             if names:
                 found.append((names, kind or label_kind or "none"))
         if found and not label_kind and all(k == "none" for _, k in found) and groups and not all(
