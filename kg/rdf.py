@@ -119,6 +119,8 @@ def check_base(base: str) -> None:
     bad = _NOT_IN_IRI.search(base)
     if bad:
         raise InputError(f"base IRI {base!r} has a character not allowed in an IRI: {bad.group()!r}")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", base):
+        raise InputError(f"base IRI {base!r} has a '%' not followed by two hex digits")
 
 
 def document_graph(doc: PolicyDocument, base: str = DEFAULT_BASE) -> Graph:

@@ -46,6 +46,16 @@ def test_base_iri_with_a_character_not_allowed_in_an_iri(tmp_path, base, char):
     assert not (tmp_path / "out").exists()
 
 
+def test_base_iri_with_a_bad_percent_escape(tmp_path):
+    """``--base 'http://example.org/%zz/'`` built (exit 0) Turtle that Oxigraph refuses: ``policy-kg query`` on it
+    said "not valid Turtle", and ``build --store`` stopped with a traceback (ValueError from pyoxigraph)."""
+    code, stdout, stderr = run_cli(["build", str(COMPANION), "--out", str(tmp_path / "out"),
+                                    "--base", "http://example.org/%zz/"])
+    assert code == 2, stdout + stderr
+    assert stderr == "policy-kg: error: base IRI 'http://example.org/%zz/' has a '%' not followed by two hex digits\n"
+    assert run_cli(["build", str(COMPANION), "--out", str(tmp_path / "out"), "--base", "http://example.org/%7E/"])[0] == 0
+
+
 def test_base_iri_is_checked_in_corpus_mode_too():
     """Corpus mode never checked the base IRI; the mapping now refuses it (each document is reported)."""
     from kg.corpus import build_document
