@@ -13,9 +13,10 @@ removed, into known names; anything the gazetteer does not know is an error.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -222,17 +223,29 @@ def _key(name: str) -> str:
     return fullwidth_brackets("".join(name.split()))
 
 
+@lru_cache(maxsize=4096)
 def unit_slug(name: str) -> str:
     """A readable, stable ASCII identifier for a unit name no gazetteer knows: its pinyin, words joined by '-'.
 
     >>> unit_slug("人力资源社会保障部"), unit_slug("省数据集团（筹）"), unit_slug("市“两个健康”办")
     ('ren-li-zi-yuan-she-hui-bao-zhang-bu', 'sheng-shu-ju-ji-tuan-chou', 'shi-liang-ge-jian-kang-ban')
+
+    A name too long to be one (a cell run together) is cut, with a hash of the whole name to keep it apart:
+
+    >>> slug = unit_slug("市" + "很" * 5000 + "局"); len(slug), slug[:12], slug[-9:]
+    (120, 'shi-hen-hen-', '-7b601a16')
     """
     from pypinyin import lazy_pinyin  # imported late: only documents with units outside a gazetteer need it
 
-    words = lazy_pinyin(name, errors=lambda text: re.findall(r"[A-Za-z0-9]+", text))
+    # every IRI of the unit repeats its slug, and pinyin takes time: a name of 300,000 characters took 50 s
+    words = lazy_pinyin(name[:_SLUG_MAX], errors=lambda text: re.findall(r"[A-Za-z0-9]+", text))
     slug = "-".join(w.lower() for w in words if re.fullmatch(r"[A-Za-z0-9]+", w))
+    if len(slug) > _SLUG_MAX or len(name) > _SLUG_MAX:
+        slug = slug[:_SLUG_MAX - 9].rstrip("-") + "-" + hashlib.sha1(name.encode()).hexdigest()[:8]
     return slug or "unit"
+
+
+_SLUG_MAX = 120  # the longest real name seen, 国家药监局医疗器械技术审评检查长三角分中心, is 89
 
 
 class Gazetteers:

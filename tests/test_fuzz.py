@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from fuzzcases import COMPANION, run_cli
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def write(folder: Path, name: str | bytes, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -101,3 +103,22 @@ def test_a_lead_mark_without_a_name_names_nobody(tmp_path, body, code, says):
     got, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
     assert got == code, stdout + stderr
     assert says in (stdout if code == 0 else stderr)
+
+
+def test_a_unit_name_of_300000_characters_makes_short_iris(tmp_path):
+    """A units cell run together with 300,000 characters took 52 s: pinyin of the whole name for every mention,
+    and IRIs of 900,000 characters that rdflib's writer split character by character."""
+    from kg.units import unit_slug
+
+    started = time.perf_counter()
+    slug = unit_slug("市" + "很" * 300_000 + "局")
+    assert time.perf_counter() - started < 1
+    assert len(slug) == 120 and slug.startswith("shi-hen-hen-")
+    assert unit_slug("市" + "很" * 300_000 + "局") != unit_slug("市" + "很" * 299_999 + "局")
+    lines = (ROOT / "tests" / "data" / "layouts" / "task-table.txt").read_text(encoding="utf-8").split("\n")
+    lines[15] = lines[15][:56] + "字" * 50_000 + lines[15][56:]
+    source = write(tmp_path, "long.txt", "\n".join(lines).encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 0, stderr
+    ttl = (tmp_path / "out" / "long.ttl").read_text(encoding="utf-8")
+    assert max(len(iri) for iri in re.findall(r"<([^>]*)>", ttl)) < 250
