@@ -122,3 +122,14 @@ def test_a_unit_name_of_300000_characters_makes_short_iris(tmp_path):
     assert code == 0, stderr
     ttl = (tmp_path / "out" / "long.ttl").read_text(encoding="utf-8")
     assert max(len(iri) for iri in re.findall(r"<([^>]*)>", ttl)) < 250
+
+
+@pytest.mark.parametrize("body", ["0.智慧物流。推进物流（市发改委负责）", "（一）做事。\n0.智慧物流。推进物流（市发改委负责）",
+                                  "（0）做事。（市发改委负责）", "00.做事。（市发改委负责）"])
+def test_a_part_numbered_0_is_not_a_part(tmp_path, body):
+    """``0.智慧物流。…`` (a digit dropped by a conversion) was read as item 0: its graph failed the shapes (exit 1,
+    pol:number 0); 0 numbers nothing, so the line is text of the part above it."""
+    source = write(tmp_path, "zero.txt", f"一、任务\n\n{body}\n".encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 0, stdout + stderr
+    assert "1 items" in stdout and "conforms to the shapes" in stdout

@@ -101,6 +101,8 @@ def number_label(text: str, expected: int | None = None) -> tuple[str, int, int,
     (2, 3, '（三）')
     >>> number_label("1.人工智能。鼓励支持"), number_label("2026 年起，每年")
     (('arabic', 3, 1, '1', '人工智能。鼓励支持'), None)
+    >>> number_label("0.智慧物流。推进"), number_label("（00）做事。")
+    (None, None)
     """
     for style, pattern, rank in STYLES:
         m = pattern.match(text)
@@ -113,6 +115,8 @@ def number_label(text: str, expected: int | None = None) -> tuple[str, int, int,
             number = int(m.group(1)) if style.startswith("arabic") else (
                 ord(m.group(1)) - 0x2460 + 1 if style == "circled" else chinese_numeral(m.group(1)))
         except ValueError:
+            continue
+        if number < 1:  # 0. or 第零章 numbers nothing (the count starts at 1; a part numbered 0 fails the shapes)
             continue
         if style == "arabic" and not re.match(r"[\u4e00-\u9fff“《（(]", rest):
             continue
