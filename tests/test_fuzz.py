@@ -1,22 +1,44 @@
 """Fuzzing the command line: bad input is one error line and exit 1 or 2, never a traceback; good input exits 0.
 
-Every input the fuzzing found, as a regression test.
+The strategy (the source documents, mutated and re-encoded) and the contract live in ``tests/fuzzcases.py``,
+shared with ``benchmarks/fuzz_cli.py``, which runs ten thousand cases; ``make test`` runs a fixed sample of
+them here. Below it: the real console script on a few cases, and every input the fuzzing found, as a regression
+test.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzzcases import COMPANION, run_cli
+from fuzzcases import COMPANION, WENZHOU, Case, cases, run_case, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(case=cases())
+def test_build_keeps_its_contract(case, tmp_path_factory):
+    """About 60 fixed cases (derandomized), 15–40 s: exit 0/1/2, no traceback, one error line, all or nothing."""
+    outcome = run_case(case, tmp_path_factory.getbasetemp(), time_limit=120)
+    assert not outcome.problems, (f"{'; '.join(outcome.problems)}\ncase: {case.describe()}\n"
+                                  f"stdout: {outcome.stdout[-2000:]}\nstderr: {outcome.stderr[-4000:]}")
+
+
+# -- the real console script: exit codes and output encodings as a user gets them --------------------------
+def console(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "", "LC_ALL": "C.UTF-8"}
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, env=env, timeout=300)
 
 
 def write(folder: Path, name: str | bytes, data: bytes) -> Path:
@@ -24,6 +46,66 @@ def write(folder: Path, name: str | bytes, data: bytes) -> Path:
     path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name if isinstance(name, bytes) else name.encode())))
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, data, options, code, says", [
+    ("gbk.txt", "一、任务\n（一）做事。（市发改委负责）\n".encode("gbk"), (), 2, "not valid UTF-8"),
+    ("utf16.txt", "一、任务\n".encode("utf-16"), (), 2, "binary data (NUL byte)"),
+    ("cut.txt", "一、任务\n（一）做事。（市发改委负责）".encode()[:-2], (), 2, "not valid UTF-8"),
+    ("温州 文件.txt", "一、任务\n\n（一）做事。（市发改委、市财政局负责）\n".encode(), (), 0, None),
+    ("温州 文件.txt", "一、任务\n\n（一）做事。（市发改委、市财政局负责）\n".encode(), ("--base", "http://x.org/a b/"), 2,
+     "not allowed in an IRI"),
+    ("温州.txt".encode("gbk"), "一、任务\n\n（一）做事。（市发改委负责）\n".encode(), (), 2,
+     "the file name is not valid UTF-8 (it looks like GBK: 温州.txt)"),
+], ids=["gbk", "utf-16", "cut-character", "good", "bad-base", "gbk-name"])
+def test_console_script_agrees_with_the_in_process_run(tmp_path, name, data, options, code, says):
+    """``python -m kg build`` and :func:`fuzzcases.run_cli` give the same exit code and stderr; no traceback."""
+    source = write(tmp_path / "in", name, data)
+    real = console("build", str(source), "--out", str(tmp_path / "out"), *options, cwd=tmp_path)
+    stderr = real.stderr.decode("utf-8")
+    assert real.returncode == code, stderr
+    assert "Traceback" not in stderr
+    if says:
+        assert stderr.count("\n") == 1 and stderr.startswith("policy-kg: error: ") and says in stderr, stderr
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    else:
+        assert stderr == "" and real.stdout.decode("utf-8").startswith("built ")
+    in_process = run_cli(["build", str(source), "--out", str(tmp_path / "out2"), *options])
+    assert in_process[0] == real.returncode
+    assert in_process[2] == stderr.replace(str(tmp_path / "out"), str(tmp_path / "out2"))
+
+
+def test_run_case_sees_all_or_nothing(tmp_path):
+    """A good document before a bad one: exit 2 and no output at all (the harness checks the folder)."""
+    outcome = run_case(Case("brackets", "bad.txt", b"\xff\xfe", companion=True), tmp_path)
+    assert outcome.code == 2 and outcome.out_files == [] and not outcome.problems, outcome
+    assert outcome.stderr.startswith("policy-kg: error: ") and "bad.txt:1: not valid UTF-8" in outcome.stderr
+    good = run_case(Case("brackets", "good.txt", COMPANION.read_bytes()), tmp_path)
+    assert good.code == 0 and good.out_files == ["good.quality.md", "good.ttl", "good.validation.txt"], good
+
+
+def test_the_strategy_varies_its_cases():
+    """A sample of cases mixes documents, mutations and encodings (Hypothesis clusters its draws; not too much)."""
+    from hypothesis import Phase, seed
+
+    seen: list[Case] = []
+
+    @seed(0)
+    @settings(max_examples=150, phases=[Phase.generate], database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(cases())
+    def draw(case):
+        seen.append(case)
+
+    draw()
+    steps = [s for case in seen for s in case.steps]
+    encodings = {s.split()[1] for s in steps if s.startswith("encoded ")}
+    assert len(encodings) >= 6, encodings
+    kinds = {s.split()[0] if not s.startswith("insert") else " ".join(s.split()[:2]) for s in steps}
+    assert len(kinds) >= 8, kinds
+    assert len({case.origin for case in seen}) >= 6
+    assert sum(case.origin == WENZHOU.stem for case in seen) >= 5
 
 
 # -- found by fuzzing ----------------------------------------------------------------------------------------
