@@ -42,7 +42,7 @@ def quality_report(doc: PolicyDocument) -> str:
     lines = [
         f"# Data-quality report: {markdown_text(doc.name)}",
         "",
-        f"Source {markdown_code(doc.name + '.txt')} — {number}《{markdown_text(doc.title or doc.notice_title)}》.",
+        f"Source {markdown_code(doc.file_name)} — {number}《{markdown_text(doc.title or doc.notice_title)}》.",
         "",
         f"- layout(s): {', '.join(doc.layouts)}",
     ]

@@ -219,7 +219,7 @@ class _Mapper:
             self.add((node, ELI.date_document, Literal(doc.date.isoformat(), datatype=XSD.date)))
         if doc.issuer:
             self.add((node, ELI.passed_by, self.unit(doc.issuer.unit)))
-        self.add((node, DCTERMS.source, Literal(f"{doc.name}.txt")))
+        self.add((node, DCTERMS.source, Literal(doc.file_name)))
         self.lines(node, doc.doc_number_line or doc.title_line)
         if doc.notice_body:
             self.add((node, DCTERMS.description, self.zh(doc.notice_body)))

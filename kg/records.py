@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .indicators import Indicator
 from .units import Unit, UnitMention
@@ -246,6 +247,15 @@ class PolicyDocument:
     citations: tuple[Citation, ...] = ()
     indicators: tuple[tuple[tuple, Indicator], ...] = ()  # (("target", task, n) or ("goal", year), indicator)
     notes: list[Note] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        """The source's file name as it is: ``wenzhou-2023-82.txt``, ``plan.md``.
+
+        >>> PolicyDocument("in/plan.md", "plan").file_name
+        'plan.md'
+        """
+        return Path(self.source).name
 
     @property
     def tasks(self) -> tuple[WorkItem, ...]:

@@ -215,3 +215,14 @@ def test_a_part_numbered_0_is_not_a_part(tmp_path, body):
     code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
     assert code == 0, stdout + stderr
     assert "1 items" in stdout and "conforms to the shapes" in stdout
+
+
+@pytest.mark.parametrize("name", ["plan.md", "plan", "a.b.txt"])
+def test_the_source_is_named_as_it_is(tmp_path, name):
+    """The graph's dcterms:source and the quality report said ``plan.txt`` for ``plan.md`` (and for ``plan``)."""
+    source = write(tmp_path, name, "一、任务\n\n（一）做事。（市发改委负责）\n".encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 0, stderr
+    stem = Path(name).stem
+    assert f'dcterms:source "{name}"' in (tmp_path / "out" / f"{stem}.ttl").read_text(encoding="utf-8")
+    assert f"Source `{name}` —" in (tmp_path / "out" / f"{stem}.quality.md").read_text(encoding="utf-8")
