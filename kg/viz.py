@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
+from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .analyze import Analysis, analyse, ref, responsibility_network, tasks_of, units_of
@@ -55,16 +56,17 @@ SELECT ?t ?name ?tel WHERE { ?t pol:contact ?c . ?c vcard:fn ?name . OPTIONAL { 
 ORDER BY ?t ?name ?tel
 """
 HIERARCHY = _PREFIXES + """
-SELECT ?text ?textTitle ?higher ?higherTitle WHERE {
-  ?text a pol:PolicyText ; eli:title ?textTitle .
-  OPTIONAL { ?text eli:ensures_implementation_of ?higher . ?higher eli:title ?higherTitle . }
+SELECT DISTINCT ?text ?textTitle ?higher ?higherTitle WHERE {
+  { SELECT DISTINCT ?text ?textTitle WHERE { ?text a pol:PolicyText ; eli:title ?textTitle } }
+  OPTIONAL { { SELECT DISTINCT ?text ?higher ?higherTitle WHERE {
+    ?text eli:ensures_implementation_of ?higher . ?higher eli:title ?higherTitle } } }
 }
 ORDER BY ?text ?higher
 """
 # what each item, section and table is part of: the items' way up to their text
 PARTS = _PREFIXES + """
 SELECT DISTINCT ?part ?parent ?kind ?label ?path WHERE {
-  { ?part pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u . BIND ("item" AS ?kind) }
+  { SELECT DISTINCT ?part ("item" AS ?kind) WHERE { ?part pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u } }
   UNION { ?part a pol:Section . BIND ("section" AS ?kind) }
   UNION { ?part a pol:TaskList . BIND ("table" AS ?kind) }
   ?part eli:is_part_of ?parent .
@@ -73,13 +75,15 @@ SELECT DISTINCT ?part ?parent ?kind ?label ?path WHERE {
 }
 ORDER BY ?part ?parent ?kind ?label ?path
 """
-CITED = _PREFIXES + """
-SELECT DISTINCT ?t ?doc ?title WHERE {
-  { SELECT DISTINCT ?t WHERE { ?t pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u } }
-  { ?t pol:hasMeasure|pol:hasTarget ?part . ?part eli:cites ?doc } UNION { ?t eli:cites ?doc }
-  ?doc eli:title ?title .
-}
-ORDER BY ?t ?doc ?title
+# what the items (and their targets and measures) cite, and the titles of documents; joined in Python, since on
+# a store (a union of graphs, each title once per graph that states it) the join in SPARQL took minutes
+CITES = _PREFIXES + """
+SELECT DISTINCT ?t ?doc WHERE { { ?t pol:hasMeasure|pol:hasTarget ?part . ?part eli:cites ?doc } UNION { ?t eli:cites ?doc } }
+ORDER BY ?t ?doc
+"""
+TITLES = _PREFIXES + """
+SELECT DISTINCT ?doc ?title WHERE { ?doc eli:title ?title }
+ORDER BY ?doc ?title
 """
 
 
@@ -149,8 +153,30 @@ def _render(net: Network, name: str, title: str, description: str, legend: list,
     return Page(name, title, description, html)
 
 
+class _Network(Network):
+    """pyvis's Network with the same nodes and edges, found in sets: pyvis looks each one up in its lists, which
+    took 44 s for the 13,300 edges of a 100-document store."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._pairs: set[tuple] = set()
+
+    def add_node(self, n_id, label=None, shape="dot", color="#97c2fc", **options):
+        if n_id not in self.node_map:
+            super().add_node(n_id, label=label, shape=shape, color=color, **options)
+
+    def add_edge(self, source, to, **options):
+        assert source in self.node_map, f"non existent node {source!r}"
+        assert to in self.node_map, f"non existent node {to!r}"
+        # as pyvis does for an undirected network (ours are): the first edge between two nodes, either way, stays
+        if (source, to) in self._pairs or (to, source) in self._pairs:
+            return
+        self._pairs.add((source, to))
+        self.edges.append(Edge(source, to, self.directed, **options).options)
+
+
 def _network(options: dict) -> Network:
-    net = Network(directed=False, notebook=False, cdn_resources="local")
+    net = _Network(directed=False, notebook=False, cdn_resources="local")
     net.options = options
     return net
 
@@ -218,6 +244,17 @@ class Views:
         if p["kind"] != "section" or p["label"] in p["path"]:
             return p["label"] or p["path"]
         return f"{p['path']} {p['label']}".strip()
+
+    def cited(self) -> list[dict]:
+        """Rows t, doc, title: the documents each item, its targets and its measures cite, with their titles."""
+        items = set(tasks_of(self.a.B))
+        titles: dict[str, list[str]] = {}
+        for row in self.engine.select(TITLES, source="views: titles").records():
+            titles.setdefault(row["doc"], []).append(row["title"])
+        rows = [{"t": row["t"], "doc": row["doc"], "title": title}
+                for row in self.engine.select(CITES, source="views: cited documents").records()
+                if row["t"] in items for title in titles.get(row["doc"], ())]
+        return sorted(rows, key=lambda r: (r["t"], r["doc"], r["title"]))
 
     # -- tooltips (plain text; the page shows them as text) -------------------------------
     def task_title(self, t: str) -> str:
@@ -419,7 +456,7 @@ class Views:
             deepest = max(deepest, 2 + len(chain))
             if above is not None:
                 link(above, t)
-        cited = self.engine.select(CITED, source="views: cited documents").records()
+        cited = self.cited()
         for row in cited:
             if row["doc"] not in net.node_map:
                 net.add_node(row["doc"], label=_wrap(row["title"]), title=row["title"], level=deepest + 1, shape="box",
