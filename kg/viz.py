@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import networkx as nx
 from markupsafe import Markup
 from pyvis.edge import Edge
 from pyvis.network import Network
@@ -75,6 +78,12 @@ SELECT DISTINCT ?part ?parent ?kind ?label ?path WHERE {
 }
 ORDER BY ?part ?parent ?kind ?label ?path
 """
+# the number of the document each text is the text of (温政办〔2023〕82号), where it has one
+NUMBERS = _PREFIXES + """
+SELECT DISTINCT ?text ?number WHERE { ?text a pol:PolicyText ; eli:is_part_of ?doc . ?doc eli:id_local ?number }
+ORDER BY ?text ?number
+"""
+SCALES = ("auto", "full", "aggregate")
 # what the items (and their targets and measures) cite, and the titles of documents; joined in Python, since on
 # a store (a union of graphs, each title once per graph that states it) the join in SPARQL took minutes
 CITES = _PREFIXES + """
@@ -140,34 +149,48 @@ def _options(physics: bool = True, hierarchical: bool = False) -> dict:
 
 
 def _render(net: Network, name: str, title: str, description: str, legend: list, filters: list,
-            filter_title: str = "") -> Page:
+            filter_title: str = "", groups: dict | None = None) -> Page:
+    """The page. *groups*: document → the nodes and edges shown when that document is clicked (several
+    documents: each drawn as one node until then)."""
     vis_js, vis_css = _assets()
     nodes, edges = net.nodes, net.edges  # in insertion order, which the views keep deterministic
     for i, edge in enumerate(edges):
         edge["id"] = i
     data = {"nodes": nodes, "edges": edges, "options": net.options, "legend": legend, "filters": filters,
             "filterTitle": filter_title}
+    if groups:
+        for k, group in enumerate(groups.values()):
+            for i, edge in enumerate(group["edges"]):
+                edge["id"] = f"{k}.{i}"
+        data["groups"] = groups
     html = _env().get_template("network.html").render(
         title=title, description=description, vis_js=Markup(vis_js), vis_css=Markup(vis_css),
         data_json=Markup(script_json(data)))
     return Page(name, title, description, html)
 
 
+def _group(below: Network, base: Network) -> dict:
+    """What a click on a document adds to *base*: the nodes of *below* that *base* has not, and its edges."""
+    return {"nodes": [n for n in below.nodes if n["id"] not in base.node_map], "edges": below.edges}
+
+
 class _Network(Network):
     """pyvis's Network with the same nodes and edges, found in sets: pyvis looks each one up in its lists, which
     took 44 s for the 13,300 edges of a 100-document store."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, strict: bool = True, **kwargs):
         super().__init__(**kwargs)
         self._pairs: set[tuple] = set()
+        self.strict = strict  # False: edges may end at nodes of another network (a group's, at the page's)
 
     def add_node(self, n_id, label=None, shape="dot", color="#97c2fc", **options):
         if n_id not in self.node_map:
             super().add_node(n_id, label=label, shape=shape, color=color, **options)
 
     def add_edge(self, source, to, **options):
-        assert source in self.node_map, f"non existent node {source!r}"
-        assert to in self.node_map, f"non existent node {to!r}"
+        if self.strict:
+            assert source in self.node_map, f"non existent node {source!r}"
+            assert to in self.node_map, f"non existent node {to!r}"
         # as pyvis does for an undirected network (ours are): the first edge between two nodes, either way, stays
         if (source, to) in self._pairs or (to, source) in self._pairs:
             return
@@ -175,8 +198,8 @@ class _Network(Network):
         self.edges.append(Edge(source, to, self.directed, **options).options)
 
 
-def _network(options: dict) -> Network:
-    net = _Network(directed=False, notebook=False, cdn_resources="local")
+def _network(options: dict, strict: bool = True) -> Network:
+    net = _Network(strict=strict, directed=False, notebook=False, cdn_resources="local")
     net.options = options
     return net
 
@@ -188,7 +211,12 @@ class Views:
     else by the top-level part of the document they are in (一、…, or the task table).
     """
 
-    def __init__(self, engine: Engine, analysis: Analysis | None = None):
+    def __init__(self, engine: Engine, analysis: Analysis | None = None, scale: str = "auto"):
+        """*scale*: ``full`` draws every item; ``aggregate`` draws each document as one node, its items shown
+        on a click (the responsibility network, the policy hierarchy, unit pages); ``auto``, the default:
+        aggregate where the data holds items of more than one document (a corpus store)."""
+        if scale not in SCALES:
+            raise ValueError(f"scale {scale!r} is not one of {', '.join(SCALES)}")
         self.engine = engine
         self.a = analysis or analyse(responsibility_network(engine))
         B = self.a.B
@@ -222,6 +250,19 @@ class Views:
         for row in engine.select(CONTACTS, source="views: contacts").records():
             phone = (row["tel"] or "").removeprefix("tel:")
             self.contacts[row["t"]] = f"{row['name']} {phone}".strip()
+        # the texts that hold items, by IRI, each with its items in document order
+        self.documents: dict[str, list[str]] = {}
+        for t in tasks_of(B):
+            self.documents.setdefault(self.text_of(t) or "", []).append(t)
+        self.documents = dict(sorted(self.documents.items()))
+        self.aggregate = scale == "aggregate" or (scale == "auto" and len(self.documents) > 1)
+        self.numbers: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+        if self.aggregate:
+            for row in engine.select(NUMBERS, source="views: document numbers").records():
+                self.numbers.setdefault(row["text"], row["number"])
+            for row in engine.select(HIERARCHY, source="views: hierarchy").records():
+                self.titles.setdefault(row["text"], row["textTitle"])
 
     def chain(self, node: str) -> list[str]:
         """The sections, tables and items *node* is part of, nearest first, up to (not including) its text."""
@@ -352,8 +393,85 @@ class Views:
         return (VIEWS if self.a.key_tasks_only else ITEM_VIEWS)[view]
 
     # -- views ---------------------------------------------------------------------------
+    def _document_node(self, text: str, title: str | None = None) -> dict:
+        """A document drawn as one node (a click shows its items): labelled by its number, else its title."""
+        title = title or self.titles.get(text) or "（无标题 untitled）"
+        number = self.numbers.get(text, "")
+        items = self.documents.get(text, [])
+        units = {u for t in items for u in self.a.B.neighbors(t)}
+        tooltip = "\n".join(x for x in [title, number, f"{len(items)} 项{self.noun}，{len(units)} 个责任单位",
+                                         "点击显示或收起其下各项 click to show or hide what is in it"] if x)
+        return {"label": number or _wrap(title), "title": tooltip, "shape": "box", "color": "#f8c291",
+                "kind": "document", "borderWidth": 2}
+
+    def _aggregate(self, items: list[str], name: str, title: str, description: str, centre: str | None = None,
+                   legend: list | None = None) -> Page:
+        """*items* grouped by document: units and documents, laid out here (networkx, fixed seed), linked by
+        one edge per unit and document (width: items); a click on a document shows its items beside it."""
+        B = self.a.B
+        docs: dict[str, list[str]] = {}
+        for t in items:
+            docs.setdefault(self.text_of(t) or "", []).append(t)
+        docs = dict(sorted(docs.items()))
+        roles: dict[tuple[str, str], Counter] = {}
+        for text, ts in docs.items():
+            for t in ts:
+                for u in B.neighbors(t):
+                    roles.setdefault((u, text), Counter())[B.edges[u, t]["role"]] += 1
+        involved = Counter(u for t in items for u in B.neighbors(t))
+        units = [u for u in units_of(B) if u in involved]
+        pos = _spring(units, list(docs), {k: sum(c.values()) for k, c in roles.items()})
+        net = _network(_options(physics=False))
+        most = max(involved.values())
+        for u in units:
+            self._unit_node(net, u, size=40 if u == centre else round(10 + 30 * math.sqrt(involved[u] / most), 1))
+            net.node_map[u].update(x=pos[u][0], y=pos[u][1])
+        for text in docs:
+            net.add_node(text, **self._document_node(text), x=pos[text][0], y=pos[text][1])
+        heaviest = max(sum(c.values()) for c in roles.values())
+        for (u, text), c in sorted(roles.items(), key=lambda kv: (units.index(kv[0][0]), kv[0][1])):
+            n = sum(c.values())
+            said = " · ".join(f"{word} {c[role]} 项" for role, word in (("lead", "牵头"), ("support", "配合"),
+                                                                        ("responsible", "共同负责")) if c[role])
+            style = ({"color": "#333333", "dashes": False} if c["lead"] else
+                     {"color": "#999999", "dashes": True} if c["support"] else {"color": JOINT_COLOUR, "dashes": [2, 4]})
+            net.add_edge(u, text, width=round(1 + 4 * n / heaviest, 1), **style, role="documents", summaryOf=text,
+                         title=f"{B.nodes[u]['label']} — {net.node_map[text]['label']}：{said}{self.noun}")
+        groups = {}
+        for text, ts in docs.items():
+            below = _network(net.options, strict=False)
+            x, y = pos[text]
+            half = (len(ts) + 1) // 2  # two columns beside the document, away from the units
+            side = 1 if x >= 0 else -1
+            for i, t in enumerate(ts):
+                self._task_node(below, t)
+                column, row = divmod(i, half)
+                rows = half if column == 0 else len(ts) - half
+                below.node_map[t].update(x=x + side * (230 + 300 * column), y=y + round((row - (rows - 1) / 2) * 34))
+            for t in ts:
+                below.add_edge(text, t, color="#cccccc", width=1, title="所在文件 in this document", role="part")
+            for u, t, role in sorted((u, t, B.edges[u, t]["role"]) for t in ts for u in B.neighbors(t)):
+                self._role_edge(below, u, t, role)
+            groups[text] = _group(below, net)
+        documents = [{"kind": "line", "label": f"单位—文件：线宽 = {self.noun}数，实线 = 牵头至少一项 "
+                                               "unit–document: width = items, solid = leads at least one", "color": "#333"},
+                     {"kind": "line", "label": "只配合 supports only", "color": "#888", "dashed": True},
+                     *([{"kind": "line", "label": "只共同负责 jointly responsible only", "color": JOINT_COLOUR,
+                         "dotted": True}] if self.a.has_responsible else [])]
+        legend = [{"title": "文件 Documents", "items": [
+            {"label": f"文件：点击显示其{self.noun} document: click to show its items", "color": "#f8c291",
+             "square": True}, *documents]}, *(legend or self._legend())]
+        return _render(net, name, title, description, legend, self._area_filters(), self._filter_title(), groups)
+
     def responsibility_network(self) -> Page:
         B = self.a.B
+        if self.aggregate:
+            items, units = tasks_of(B), units_of(B)
+            return self._aggregate(
+                items, "responsibility-network", self._title("responsibility-network"),
+                f"{len(self.documents)} 份文件的 {len(items)} 项{self.noun}与 {len(units)} 个责任单位（按类别着色，"
+                f"大小表示在各文件中参与的{self.noun}数）；每份文件先画作一个节点，连线粗细为单位在该文件中的{self.noun}数；"
+                f"点击文件显示其{self.noun}及其牵头、配合单位，再次点击收起。")
         net = _network(_options())
         for t in tasks_of(B):
             self._task_node(net, t)
@@ -398,7 +516,7 @@ class Views:
 
     def policy_hierarchy(self) -> Page:
         """Higher-level documents → this document → its areas, or its sections and tables → its items → the
-        documents they cite."""
+        documents they cite. Of several documents: each document a group of all below it, shown on a click."""
         B = self.a.B
         net = _network(_options(physics=False, hierarchical=True))
         texts = {}
@@ -409,15 +527,55 @@ class Views:
                 net.add_node(row["higher"], label=_wrap(row["higherTitle"]), title=row["higherTitle"], level=0,
                              shape="box", color="#fde2c8", kind="document")
         for text, title in texts.items():
-            net.add_node(text, label=_wrap(title), title=title, level=1, shape="box", color="#f8c291", kind="document")
+            if self.aggregate and text in self.documents:
+                net.add_node(text, **self._document_node(text, title), level=1)
+            else:
+                net.add_node(text, label=_wrap(title), title=title, level=1, shape="box", color="#f8c291",
+                             kind="document")
         for row in rows:
             if row["higher"]:
                 net.add_edge(row["higher"], row["text"], title="由……落实 carried out by", arrows="to", color="#c0392b")
+        cited = self.cited()
+        deepest = max([3, *(2 + len(self.chain(t)) for t in tasks_of(B) if not B.nodes[t]["area"])])
+        groups = {}
+        if self.aggregate:
+            by_text = {text: [] for text in self.documents}
+            for row in cited:
+                by_text.get(self.text_of(row["t"]), []).append(row)
+            for text, items in self.documents.items():
+                below = _network(net.options, strict=False)
+                self._hierarchy_below(below, items, texts, by_text[text], deepest, f"@{text}")
+                groups[text] = _group(below, net)
+        else:
+            self._hierarchy_below(net, tasks_of(B), texts, cited, deepest, "")
+        parts = [g for g in self.groups if g.startswith(PART_GROUP)]
+        legend = [{"title": "层级 Levels", "items": [
+            {"label": "上级文件 higher-level documents", "color": "#fde2c8", "square": True},
+            {"label": "本文件 this document" if not self.aggregate else "文件（点击展开）documents (click to expand)",
+             "color": "#f8c291", "square": True},
+            *({"label": a, "color": self.area_colour[a]} for a in self.areas),
+            *({"label": self.group_label[g], "color": self.colour[g]} for g in parts),
+            *([{"label": "引用文件 cited documents", "color": "#dfe6e9", "square": True}] if cited else [])]}]
+        steps = " → ".join(["上级政策", "本文件" if not self.aggregate else f"{len(self.documents)} 份文件",
+                            *(["总体任务 → 重点工作"] if self.areas else []),
+                            *(["章节与任务表 → 事项"] if parts else []), *(["引用文件"] if cited else [])])
+        if self.aggregate:
+            steps += f"。点击文件展开其下各层，再次点击收起 (click a document to show what is below it)"
+        return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"], steps + "。",
+                       legend, self._area_filters(), self._filter_title(), groups)
+
+    def _hierarchy_below(self, net: Network, tasks: list[str], texts: dict, cited: list[dict], deepest: int,
+                         area_suffix: str) -> None:
+        """Into *net*: the areas, or sections and tables, of *tasks*, the tasks, and the documents they cite;
+        linked to their texts (which *net* may hold or not). An area's node is ``area:<name>`` + *area_suffix*."""
+        B = self.a.B
+        present = {B.nodes[t]["area"] for t in tasks}
         for area in self.areas:
-            area_id = f"area:{area}"
-            net.add_node(area_id, label=area, title=f"总体任务：{area}", level=2, shape="ellipse",
-                         color=self.area_colour[area], font={"color": "#ffffff", "face": FONT}, kind="area",
-                         filterGroup=area_id)
+            if area in present:
+                area_id = f"area:{area}{area_suffix}"
+                net.add_node(area_id, label=area, title=f"总体任务：{area}", level=2, shape="ellipse",
+                             color=self.area_colour[area], font={"color": "#ffffff", "face": FONT}, kind="area",
+                             filterGroup=f"area:{area}")
         linked = set()
 
         def link(a: str, b: str) -> None:
@@ -425,14 +583,13 @@ class Views:
                 linked.add((a, b))
                 net.add_edge(a, b, arrows="to", color="#888888")
 
-        deepest = 3
-        for t in tasks_of(B):
+        for t in tasks:
             d = B.nodes[t]
             self._task_node(net, t)
             text = self.text_of(t)
             if d["area"]:  # Wenzhou's task list: text → area → key task
                 net.node_map[t]["level"] = 3
-                area_id = f"area:{d['area']}"
+                area_id = f"area:{d['area']}{area_suffix}"
                 if text in texts:
                     link(text, area_id)
                 net.add_edge(area_id, t, arrows="to", color="#888888")
@@ -453,30 +610,26 @@ class Views:
                     link(above, part)
                 above = part
             net.node_map[t]["level"] = 2 + len(chain)
-            deepest = max(deepest, 2 + len(chain))
             if above is not None:
                 link(above, t)
-        cited = self.cited()
         for row in cited:
-            if row["doc"] not in net.node_map:
+            if row["doc"] not in net.node_map and row["doc"] not in texts:
                 net.add_node(row["doc"], label=_wrap(row["title"]), title=row["title"], level=deepest + 1, shape="box",
                              color="#dfe6e9", kind="document")
             net.add_edge(row["t"], row["doc"], arrows="to", dashes=True, color="#aaaaaa", title="引用 cites")
-        parts = [g for g in self.groups if g.startswith(PART_GROUP)]
-        legend = [{"title": "层级 Levels", "items": [
-            {"label": "上级文件 higher-level documents", "color": "#fde2c8", "square": True},
-            {"label": "本文件 this document", "color": "#f8c291", "square": True},
-            *({"label": a, "color": self.area_colour[a]} for a in self.areas),
-            *({"label": self.group_label[g], "color": self.colour[g]} for g in parts),
-            *([{"label": "引用文件 cited documents", "color": "#dfe6e9", "square": True}] if cited else [])]}]
-        steps = " → ".join(["上级政策", "本文件", *(["总体任务 → 重点工作"] if self.areas else []),
-                            *(["章节与任务表 → 事项"] if parts else []), *(["引用文件"] if cited else [])])
-        return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"], steps + "。",
-                       legend, self._area_filters(), self._filter_title())
 
     def unit_view(self, name: str) -> Page:
         row = self.a.unit(name)
         u, B = row["iri"], self.a.B
+        slug = row["iri"].rstrip("/").rsplit("/", 1)[-1]
+        joint = f"共同负责 {row['responsible_tasks']} 项，" if row["responsible_tasks"] else ""
+        english = f"（{row['label_en']}）" if row["label_en"] else ""
+        title = f"{row['label']}：牵头 {row['lead_tasks']} 项，{joint}参与 {row['involved_tasks']} 项"
+        if self.aggregate:
+            items = [t for t in tasks_of(B) if B.has_edge(u, t)]
+            return self._aggregate(items, f"unit-{slug}", title,
+                                   f"{row['label']}{english}在 {len({self.text_of(t) for t in items})} 份文件中的"
+                                   f"{self.noun}、角色与协作单位；点击文件显示其中该单位的{self.noun}。", centre=u)
         net = _network(_options())
         self._unit_node(net, u, size=30)
         for t in sorted(B.neighbors(u)):
@@ -485,10 +638,7 @@ class Views:
                 if other not in net.node_map:
                     self._unit_node(net, other)
                 self._role_edge(net, other, t, B.edges[other, t]["role"])
-        slug = row["iri"].rstrip("/").rsplit("/", 1)[-1]
-        joint = f"共同负责 {row['responsible_tasks']} 项，" if row["responsible_tasks"] else ""
-        english = f"（{row['label_en']}）" if row["label_en"] else ""
-        return _render(net, f"unit-{slug}", f"{row['label']}：牵头 {row['lead_tasks']} 项，{joint}参与 {row['involved_tasks']} 项",
+        return _render(net, f"unit-{slug}", title,
                        f"{row['label']}{english}的{self.noun}、角色与协作单位。",
                        self._legend(), self._area_filters(), self._filter_title())
 
@@ -521,14 +671,35 @@ class Views:
         return Page("index", "policy-kg views", "", html)
 
 
+def _spring(units: list[str], docs: list[str], weights: dict[tuple[str, str], int]) -> dict[str, tuple[int, int]]:
+    """Positions (whole pixels) of units and documents: a spring layout of both (networkx, seed fixed, so the
+    same data gives the same page); then the documents, in the order of their angles, evenly on a ring around
+    the units, where their labels are not hidden under units and their items have room when shown."""
+    G = nx.Graph()
+    G.add_nodes_from(units)
+    G.add_nodes_from(docs)
+    for (u, text), w in sorted(weights.items()):
+        G.add_edge(u, text, weight=w)
+    scale = 50 * math.sqrt(len(G))
+    pos = nx.spring_layout(G, seed=42, weight="weight", scale=scale) if len(G) > 1 else {n: (0, 0) for n in G}
+    out = {u: (round(float(pos[u][0])), round(float(pos[u][1]))) for u in units}
+    radius = max(scale + 200, len(docs) * 160 / (2 * math.pi))
+    by_angle = sorted(docs, key=lambda d: (math.atan2(float(pos[d][1]), float(pos[d][0])), d))
+    start = math.atan2(float(pos[by_angle[0]][1]), float(pos[by_angle[0]][0])) if docs else 0
+    for i, d in enumerate(by_angle):
+        angle = start + 2 * math.pi * i / len(docs)
+        out[d] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return out
+
+
 def _wrap(text: str, width: int = 16) -> str:
     return "\n".join(text[i:i + width] for i in range(0, len(text), width))
 
 
 def build_pages(engine: Engine, views: list[str] | None = None, units: list[str] | None = None,
-                source: str = "graph") -> list[Page]:
-    """The requested views (default: all), any unit views, and the index page."""
-    v = Views(engine)
+                source: str = "graph", scale: str = "auto") -> list[Page]:
+    """The requested views (default: all), any unit views, and the index page (*scale*: see Views)."""
+    v = Views(engine, scale=scale)
     wanted = views or list(VIEWS)
     unknown = [w for w in wanted if w not in VIEWS]
     if unknown:

@@ -249,12 +249,20 @@ class Visit:
         self.page.wait_for_load_state("networkidle")
         return self.js("() => window.policyKg.readyMs")
 
-    def hover_node(self, node_id: str) -> str:
+    def at(self, node_id: str) -> tuple[float, float]:
+        """Where *node_id* is on the screen."""
         box = self.page.locator("#network").bounding_box()
         pos = self.js(f"""() => {{
             const n = window.policyKg.network; const p = n.getPositions([{json.dumps(node_id)}])[{json.dumps(node_id)}];
             return n.canvasToDOM(p); }}""")
-        self.page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+        return box["x"] + pos["x"], box["y"] + pos["y"]
+
+    def click_node(self, node_id: str) -> None:
+        self.page.mouse.click(*self.at(node_id))
+        self.page.wait_for_timeout(400)  # any animation (a fit) over
+
+    def hover_node(self, node_id: str) -> str:
+        self.page.mouse.move(*self.at(node_id))
         tooltip = self.page.locator("div.vis-tooltip")
         tooltip.wait_for(state="visible", timeout=5000)
         return tooltip.inner_text()
@@ -381,4 +389,137 @@ def test_genre_tooltip_filter_and_unit_selector(browser, table_written):
     visit.page.select_option("#unit", "")
     assert visit.js("() => window.policyKg.network.body.data.nodes.length") == 32
     assert visit.requests == [] and visit.errors == []
+    visit.page.close()
+
+
+# -- several documents: each drawn as one node until clicked ------------------------------------------------
+WZ_TEXT = BASE + "doc/wenzhou-2023-82/text"
+
+
+@pytest.fixture(scope="module")
+def two_documents(ttl, layout_ttl):
+    """Wenzhou's document and the task table, read together: the views aggregate."""
+    return {p.name: p for p in build_pages(open_engine([ttl, layout_ttl("task-table")]), units=["市发改委"])}
+
+
+def test_views_of_two_documents_aggregate(two_documents, pages):
+    counts = {}
+    for name in ("responsibility-network", "policy-hierarchy", "unit-wz-drc"):
+        data = data_of(two_documents[name].html)
+        counts[name] = (len(data["nodes"]), len(data["edges"]),
+                        {k.rsplit("/", 2)[-2]: (len(g["nodes"]), len(g["edges"])) for k, g in data["groups"].items()})
+    assert counts == {
+        # 42 + 16 units and the 2 documents; an edge per unit and document; a document's group: its items, an
+        # edge from the document to each, and their role edges (133 in Wenzhou's, 44 in the table)
+        "responsibility-network": (60, 58, {"wenzhou-2023-82": (32, 32 + 133), "task-table": (16, 16 + 44)}),
+        # the texts and the 2 higher-level documents of each; below a text: its areas (or table), items, cited documents
+        "policy-hierarchy": (6, 4, {"wenzhou-2023-82": (5 + 32 + 36, 5 + 32 + 36), "task-table": (1 + 16 + 1, 18)}),
+        # 市发展改革委, its one document and its 28 partners; its 14 tasks there, their 61 role edges
+        "unit-wz-drc": (30, 29, {"wenzhou-2023-82": (14, 14 + 61)}),
+    }
+    data = data_of(two_documents["responsibility-network"].html)
+    assert all("x" in n and "y" in n for n in data["nodes"]) and data["options"]["physics"]["enabled"] is False
+    wz = next(n for n in data["nodes"] if n["id"] == WZ_TEXT)
+    assert wz["label"] == "温政办〔2023〕82号" and wz["title"].split("\n")[:3] == [
+        "温州市促进民营经济高质量发展若干举措", "温政办〔2023〕82号", "32 项事项，42 个责任单位"]
+    drc = next(e for e in data["edges"] if e["from"] == BASE + "org/wz-drc")
+    assert drc["title"] == "市发展改革委 — 温政办〔2023〕82号：牵头 6 项 · 配合 8 项事项" and drc["summaryOf"] == WZ_TEXT
+    # the items inside a group are those of the single document's page, at positions of their own
+    group = {n["id"]: n for n in data["groups"][WZ_TEXT]["nodes"]}
+    single = {n["id"]: n for n in data_of(pages["responsibility-network"].html)["nodes"] if n["kind"] == "task"}
+    assert group.keys() == single.keys()
+    assert all({k: v for k, v in group[t].items() if k not in ("x", "y")} == single[t] for t in single)
+    # one document: no groups, the page as before
+    assert all("groups" not in data_of(p.html) for p in pages.values() if p.name != "index")
+
+
+def test_aggregate_views_are_byte_stable(ttl, layout_ttl, two_documents):
+    again = build_pages(open_engine([ttl, layout_ttl("task-table")]), units=["市发改委"])
+    assert {p.name: p.html for p in again} == {name: p.html for name, p in two_documents.items()}
+
+
+def test_scale_full_draws_every_item(ttl, layout_ttl):
+    full = {p.name: p for p in build_pages(open_engine([ttl, layout_ttl("task-table")]), scale="full",
+                                           views=["responsibility-network"])}
+    data = data_of(full["responsibility-network"].html)
+    assert (len(data["nodes"]), len(data["edges"])) == (32 + 16 + 42 + 16, 133 + 44) and "groups" not in data
+    with pytest.raises(ValueError, match="scale 'huge'"):
+        build_pages(open_engine([ttl]), scale="huge")
+
+
+@pytest.fixture(scope="module")
+def store_written(tmp_path_factory):
+    """Five synthetic documents (benchmarks/synthetic.py) built into a store, its views written twice."""
+    from benchmarks.synthetic import variants
+
+    tmp = tmp_path_factory.mktemp("store-views")
+    variants(5, tmp / "corpus")
+    built = CliRunner().invoke(main, ["build", str(tmp / "corpus"), "--store", str(tmp / "store")])
+    assert built.exit_code == 0, built.output
+    for out in ("v", "again"):
+        result = CliRunner().invoke(main, ["viz", "--store", str(tmp / "store"), "--out", str(tmp / out),
+                                           "--unit", "市发改委"])
+        assert result.exit_code == 0, result.output
+    return tmp
+
+
+def variant_text(i: int) -> str:
+    return BASE + f"doc/variant-{i:04d}/text"
+
+
+@pytest.mark.slow
+@needs_browser
+def test_store_views_in_browser(browser, store_written):
+    out = store_written / "v"
+    for page in out.iterdir():  # same store, same bytes
+        assert page.read_bytes() == (store_written / "again" / page.name).read_bytes(), page.name
+    visit = Visit(browser, out / "responsibility-network.html")
+    visit.wait_ready()
+    shown = "() => [window.policyKg.network.body.data.nodes.length, window.policyKg.network.body.data.edges.length]"
+    assert visit.js(shown) == [42 + 5, 42 * 5]  # units and documents; an edge per unit and document
+    # a click on a unit selects it
+    visit.click_node(BASE + "org/wz-drc")
+    assert visit.js("() => window.policyKg.network.getSelectedNodes()") == [BASE + "org/wz-drc"]
+    # a click on a document shows its 32 key tasks, their 133 role edges and an edge to each from the document,
+    # instead of its 42 edges to units; a second click takes them away
+    visit.click_node(variant_text(2))
+    assert visit.js(shown) == [47 + 32, 42 * 4 + 32 + 133]
+    assert visit.js("() => Array.from(window.policyKg.expanded)") == [variant_text(2)]
+    task = BASE + "doc/variant-0002/task/7"
+    assert visit.hover_node(task).splitlines()[0] == "重点工作 7：向民营企业推介三张项目清单"
+    # the unit selector: 市发展改革委, its key tasks in the document shown, the documents where they are not
+    # shown, and the units on them: the nodes of its own page (unit-wz-drc.html), and its key tasks in the
+    # document shown
+    unit_page = data_of((out / "unit-wz-drc.html").read_text(encoding="utf-8"))
+    visit.page.select_option("#unit", BASE + "org/wz-drc")
+    nodes = visit.js("() => window.policyKg.network.body.data.nodes.getIds()")
+    drc_tasks = [t for t in nodes if t.startswith(BASE + "doc/variant-0002/task/")]
+    assert sorted(drc_tasks) == sorted(n["id"] for n in unit_page["groups"][variant_text(2)]["nodes"])
+    assert sorted(set(nodes) - set(drc_tasks)) == sorted(n["id"] for n in unit_page["nodes"])
+    visit.page.select_option("#unit", "")
+    visit.click_node(variant_text(2))
+    assert visit.js(shown) == [47, 210] and visit.js("() => window.policyKg.expanded.size") == 0
+    # search finds a key task inside a document not shown: shows that document and selects the task
+    visit.page.fill("#search", "向民营企业推介三张项目清单")
+    visit.page.dispatch_event("#search", "change")
+    selected = visit.js("() => window.policyKg.network.getSelectedNodes()")
+    assert len(selected) == 1 and selected[0].endswith("/task/7")
+    assert visit.js("() => window.policyKg.expanded.size") == 1
+    assert visit.requests == [] and visit.errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=str(SCREENSHOTS / "store-responsibility-network.png"))
+    visit.page.close()
+
+    visit = Visit(browser, out / "policy-hierarchy.html")
+    visit.wait_ready()
+    assert visit.js(shown) == [2 + 5, 2 * 5]  # the national and provincial documents, the five texts
+    visit.click_node(variant_text(0))
+    # below the text: its 5 areas, 32 key tasks and the 36 documents they cite
+    assert visit.js(shown) == [7 + 5 + 32 + 36, 10 + 5 + 32 + 36]
+    visit.click_node(variant_text(4))
+    assert visit.js(shown) == [7 + 2 * (5 + 32) + 36, 10 + 2 * (5 + 32 + 36)]  # cited documents shared
+    visit.click_node(variant_text(0))
+    assert visit.js(shown) == [7 + 5 + 32 + 36, 10 + 5 + 32 + 36]
+    assert visit.requests == [] and visit.errors == []
+    visit.page.screenshot(path=str(SCREENSHOTS / "store-policy-hierarchy.png"))
     visit.page.close()
