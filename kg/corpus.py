@@ -88,10 +88,15 @@ def graph_names(sources: list[Path], base: str = DEFAULT_BASE) -> dict[Path, str
     kg.errors.InputError: b/Report 2.txt: would get the same IRI as a/report_2.txt (<https://w3id.org/policy-kg/id/doc/report-2>): rename one of them
     """
     from .rdf import slug
+    from .readers import _check_name
 
     names: dict[Path, str] = {}
     taken: dict[str, Path] = {}
     for source in sources:
+        try:
+            _check_name(source)
+        except InputError:  # a name that is not UTF-8: reading it says so, for this document alone
+            continue
         graph = f"{base}doc/{slug(source.stem)}/graph"
         if graph in taken and taken[graph] != source:
             raise InputError(f"would get the same IRI as {taken[graph]} (<{graph.removesuffix('/graph')}>): "

@@ -144,6 +144,7 @@ def document_triples(doc: PolicyDocument, base: str = DEFAULT_BASE) -> set[tuple
     >>> document_triples(doc) == set(document_graph(doc))
     True
     """
+    check_base(base)
     return _Mapper(doc, Iris(base, doc.name), sink=set()).triples
 
 
