@@ -262,7 +262,10 @@ def analyze_cmd(graphs, store_dir, fmt, out_dir, unit) -> None:
               type=click.Choice(["responsibility-network", "unit-network", "policy-hierarchy"]),
               help="Only these views (repeatable; default: all). index.html is always written.")
 @click.option("--unit", "units", multiple=True, help="Also a view of one unit (any name or alias; repeatable).")
-def viz_cmd(graphs, store_dir, out_dir, views, units) -> None:
+@click.option("--scale", type=click.Choice(["auto", "aggregate", "full"]), default="auto", show_default=True,
+              help="aggregate: each document drawn as one node, its items shown on a click; full: every item "
+                   "drawn (slow past a few hundred); auto: aggregate where there are several documents.")
+def viz_cmd(graphs, store_dir, out_dir, views, units, scale) -> None:
     """Write interactive network views (HTML) that work offline, from file://, with no network at all.
 
     \b
@@ -270,13 +273,14 @@ def viz_cmd(graphs, store_dir, out_dir, views, units) -> None:
       policy-kg viz
       policy-kg viz --unit 市发展改革委
       policy-kg viz --view unit-network --out /tmp/views
+      policy-kg viz --store corpus.db
     """
     from .export import write_all
     from .query import open_engine
     from .viz import build_pages
 
     source = _source_name(graphs, store_dir)
-    pages = build_pages(open_engine(list(graphs), store=store_dir), list(views), list(units), source)
+    pages = build_pages(open_engine(list(graphs), store=store_dir), list(views), list(units), source, scale)
     for path in write_all({Path(out_dir) / f"{p.name}.html": p.html.encode("utf-8") for p in pages}):
         click.echo(f"wrote {path}")
 

@@ -438,10 +438,11 @@ def test_aggregate_views_are_byte_stable(ttl, layout_ttl, two_documents):
     assert {p.name: p.html for p in again} == {name: p.html for name, p in two_documents.items()}
 
 
-def test_scale_full_draws_every_item(ttl, layout_ttl):
-    full = {p.name: p for p in build_pages(open_engine([ttl, layout_ttl("task-table")]), scale="full",
-                                           views=["responsibility-network"])}
-    data = data_of(full["responsibility-network"].html)
+def test_scale_full_draws_every_item(ttl, layout_ttl, tmp_path):
+    result = CliRunner().invoke(main, ["viz", "--graph", str(ttl), "--graph", str(layout_ttl("task-table")),
+                                       "--scale", "full", "--view", "responsibility-network", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = data_of((tmp_path / "responsibility-network.html").read_text(encoding="utf-8"))
     assert (len(data["nodes"]), len(data["edges"])) == (32 + 16 + 42 + 16, 133 + 44) and "groups" not in data
     with pytest.raises(ValueError, match="scale 'huge'"):
         build_pages(open_engine([ttl]), scale="huge")
