@@ -137,7 +137,8 @@ def test_base_iri_with_a_bad_percent_escape(tmp_path):
                                     "--base", "http://example.org/%zz/"])
     assert code == 2, stdout + stderr
     assert stderr == "policy-kg: error: base IRI 'http://example.org/%zz/' has a '%' not followed by two hex digits\n"
-    assert run_cli(["build", str(COMPANION), "--out", str(tmp_path / "out"), "--base", "http://example.org/%7E/"])[0] == 0
+    good = run_cli(["build", str(COMPANION), "--out", str(tmp_path / "out"), "--base", "http://example.org/%7E/"])
+    assert good[0] == 0
 
 
 def test_base_iri_is_checked_in_corpus_mode_too():
@@ -226,3 +227,35 @@ def test_the_source_is_named_as_it_is(tmp_path, name):
     stem = Path(name).stem
     assert f'dcterms:source "{name}"' in (tmp_path / "out" / f"{stem}.ttl").read_text(encoding="utf-8")
     assert f"Source `{name}` —" in (tmp_path / "out" / f"{stem}.quality.md").read_text(encoding="utf-8")
+
+
+# -- read from the code around the fuzzing's findings (the strategy now draws these too) ---------------------
+TABLE = "一、任务\n\n序号\t任务名称\t牵头单位\t完成时限\t实施阶段\n{rows}\n"
+
+
+@pytest.mark.parametrize("rows, code, says", [
+    ("²\t做事\t市发改委\t2025年\t2023-2025年", 0, "1 items"),  # str.isdigit('²') but int('²') raises: a traceback
+    ("1\t做事\t市发改委\t0000\t2023-2025年", 0, "1 items"),  # dt.date(0, 12, 31): ValueError, a traceback
+    ("1\t做事\t市发改委\t2025年\t0000-2025年", 0, "1 items"),  # a period from year 0 ("0"^^xsd:gYear)
+    ("13\t做事\t市发改委\t2025年\t2023-2025年\n１３\t做事\t市发改委\t2025年\t2023-2025年", 0, "1 items"),
+    ("13\t做事\t市发改委\t2025年\t2023-2025年\n１３\t做别的\t市发改委\t2025年\t2023-2025年", 2,
+     ":5: task table '一、任务': row number １３ appears twice, with different cells"),
+], ids=["superscript-2", "deadline-0000", "period-from-0000", "13-and-full-width-13", "13-twice-different"])
+def test_task_table_numbers_and_years(tmp_path, rows, code, says):
+    """Row 13 and row １３ were two rows with one IRI (two parents, two deadlines: exit 1); ² and 0000 raised."""
+    source = write(tmp_path, "table.txt", TABLE.format(rows=rows).encode())
+    got, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert got == code, stdout + stderr
+    assert "Traceback" not in stderr and says in (stdout if code == 0 else stderr)
+    if code == 0:
+        ttl = (tmp_path / "out" / "table.ttl").read_text(encoding="utf-8")
+        assert '"0"^^xsd:gYear' not in ttl and "period/0-" not in ttl
+
+
+def test_task_list_row_numbered_with_a_superscript(variant, tmp_path):
+    """A task-list row numbered ² passed str.isdigit and int() raised: a traceback; now one line naming it."""
+    def number(lines):
+        lines[90] = "²" + lines[90][lines[90].index("\t"):]
+    code, stdout, stderr = run_cli(["build", str(variant(number)), "--out", str(tmp_path / "out")])
+    assert code == 2, stderr
+    assert stderr.startswith("policy-kg: error: ") and ":91: unexpected text inside the task list: '²" in stderr

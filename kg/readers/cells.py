@@ -49,6 +49,8 @@ def parse_period(cell: str, line: int, note=None) -> Period | None:
 
     >>> parse_period("2023-2027", 1).label, parse_period("长期实施", 1).slug, parse_period("近期", 1)
     ('2023-2027年', 'long-term', None)
+    >>> parse_period("0000-2027年", 1) is None
+    True
     """
     text = "".join(clean(cell).split())
     if text == "长期实施":
@@ -58,7 +60,7 @@ def parse_period(cell: str, line: int, note=None) -> Period | None:
         return None
     start = int(m.group(1))
     end = int(m.group(2) or start)
-    if end < start:
+    if end < start or start < 1:  # 0000 is no year
         return None
     label = f"{start}年" if start == end else f"{start}-{end}年"
     if not m.group(3) and note is not None:
@@ -79,10 +81,12 @@ def parse_deadline(written: str) -> Deadline:
     ['2026-12-31', '2025-06-30', '2027-06-30', '2026-12-31']
     >>> parse_deadline("持续推进").date is None, parse_deadline("2024-2026年").year
     (True, 2026)
+    >>> parse_deadline("0000"), parse_deadline("0000年6月")
+    (Deadline(written='0000', date=None, year=None), Deadline(written='0000年6月', date=None, year=None))
     """
     text = squeeze(written).replace(" ", "")
     years = re.findall(r"(\d{4})年", text) or re.findall(r"(\d{4})", text)
-    if not years:
+    if not years or int(years[-1]) < 1:  # 0000 is no year (and dt.date refuses it)
         return Deadline(written.strip())
     m = None
     for m in _DATE.finditer(text):

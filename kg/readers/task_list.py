@@ -208,7 +208,7 @@ class _Reader:
                     raise self.error(f"table header must be {' | '.join(header)}, found {' | '.join(got)}", line)
                 self.note("layout", line, "table header row (repeated on every page) recognised")
                 continue
-            if not cells[0].strip().isdigit():
+            if not cells[0].strip().isdecimal():  # isdigit would pass ², which int() refuses
                 raise self.error(f"unexpected text inside the task list: {squeeze(raw)[:40]!r}", line)
             if len(cells) != len(header):
                 raise self.error(f"table row has {len(cells)} columns, expected {len(header)} "

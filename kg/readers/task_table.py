@@ -81,13 +81,13 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
     group_key: tuple | None = None
     group_count = 0
     inherited: list[int] = []
-    seen: dict[str, tuple[str, ...]] = {}
+    seen: dict[int | str, tuple[str, ...]] = {}  # row number -> its other cells
     for k, row in enumerate(table.rows, 1):
         cells = row.cells
         def cell(field: str) -> str:
             i = fields.get(field)
             return cells[i] if i is not None and i < len(cells) else ""
-        if row.group or (len([c for c in cells if c]) == 1 and cells[0] and not cells[0].isdigit()
+        if row.group or (len([c for c in cells if c]) == 1 and cells[0] and not cells[0].isdecimal()
                          and not any(cell(f) for f in _UNIT_FIELDS)):
             group_count += 1
             group_key = ("table", number, "group", group_count)
@@ -104,17 +104,20 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
         if len(cells) != len(table.header):
             ctx.note("unusual", row.line, f"table row has {len(cells)} cells, the header {len(table.header)}")
         written = cell("number")
-        if written and written in seen:
-            if seen[written] == cells:  # a row repeated after a page break
+        # 13 and １３ are one number (str.isdigit would take ² too, which int() refuses)
+        value = int(written) if written.isdecimal() else None
+        same = (value if value is not None else written,
+                tuple(c for i, c in enumerate(cells) if i != fields.get("number")))
+        if written and same[0] in seen:
+            if seen[same[0]] == same[1]:  # a row repeated after a page break
                 ctx.note("repeated-row", row.line, f"task table {caption!r}: row {written} repeated: the copy is "
                                                    "left out")
                 continue
             raise ctx.error(f"task table {caption!r}: row number {written} appears twice, with different cells",
                             row.line)
-        seen[written] = cells
+        seen[same[0]] = same[1]
         # a row is named by its number (…/row/7), or where it has none by its source line (…/line/31)
-        num, key = (int(written), ("table", number, "row", int(written))) if written.isdigit() and int(written) else (
-            k, ("table", number, "line", row.line))
+        num, key = (value, ("table", number, "row", value)) if value else (k, ("table", number, "line", row.line))
         rule = ctx.rule_at(row.line) is not None
         named = []
         for field in _UNIT_FIELDS:
