@@ -259,3 +259,28 @@ def test_task_list_row_numbered_with_a_superscript(variant, tmp_path):
     code, stdout, stderr = run_cli(["build", str(variant(number)), "--out", str(tmp_path / "out")])
     assert code == 2, stderr
     assert stderr.startswith("policy-kg: error: ") and ":91: unexpected text inside the task list: '²" in stderr
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("<td rowspan=99999999999999999999>\n（一）做事。（市发改委负责）", "rdfs:label"),  # label '' from a markup line
+    ("<br>\n（一）做事。（市发改委负责）", "rdfs:label"),
+    ("〔\n\n（一）做事。（市发改委负责）", "eli:title"),  # a title of one character
+    ("\u202e\n\n（一）做事。（市发改委负责）", "eli:title"),
+    ("（四）培牵头单位：育一批应用场景\n1.做事。（市发改委负责）", "pol:text"),  # a heading cut by 牵头单位： has no text
+], ids=["markup-line-td", "markup-line-br", "title-bracket", "title-rtl-mark", "heading-cut-by-label"])
+def test_labels_titles_and_texts_the_shapes_accept(tmp_path, text, fixed):
+    """Documents the readers accepted but whose graph failed the shapes (exit 1): a label '' (a first line that
+    is only markup), a title of one character, a measure with no text of its own."""
+    source = write(tmp_path, "doc.txt", text.encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 0, stdout + stderr
+
+
+@pytest.mark.parametrize("cell", ["（", "市"])
+def test_a_task_cell_of_one_character_gives_way_to_the_title(tmp_path, cell):
+    source = write(tmp_path, "t.txt", f"一、任务\n\n序号\t任务名称\t任务内容\t牵头单位\n1\t产业联盟成立\t{cell}\t市发改委\n".encode())
+    code, stdout, stderr = run_cli(["build", str(source), "--out", str(tmp_path / "out")])
+    assert code == 0, stdout + stderr
+    ttl = (tmp_path / "out" / "t.ttl").read_text(encoding="utf-8")
+    assert 'pol:text "产业联盟成立"@zh' in ttl
+    assert "its title '产业联盟成立' is its text" in (tmp_path / "out" / "t.quality.md").read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ A new layout is a module with ``NAME``, ``DESCRIPTION``, ``detect(ctx)`` and ``r
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import re
@@ -63,6 +64,20 @@ def layouts() -> dict[str, str]:
     ['task-list', 'task-table', 'brackets', 'unit-lines']
     """
     return {name: reader(name).DESCRIPTION for name in READERS}
+
+
+def _with_text(ctx: Context, item):
+    """*item*, with its title as its text where the text is too short to be one (a cell of one character, a
+    heading cut at 牵头单位：); None where the title is too: a measure is text (the shapes want two characters)."""
+    if item.kind != "measure" or len(item.text.strip()) >= 2:
+        return item
+    where = "/".join(item.path)
+    if len(item.title.strip()) >= 2:
+        ctx.note("unusual", item.lines[0], f"item {where}: text {item.text!r} too short to be one: its title "
+                                           f"{first_chars(item.title, 20)!r} is its text")
+        return dataclasses.replace(item, text=item.title)
+    ctx.note("unusual", item.lines[0], f"item {where} has no text ({item.text!r}, title {item.title!r}): not an item")
+    return None
 
 
 def _check_name(path: Path) -> None:
@@ -153,6 +168,7 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
         if module.detect(ctx):
             before = len(ctx.items)
             module.read(ctx)
+            ctx.items[before:] = [kept for item in ctx.items[before:] if (kept := _with_text(ctx, item))]
             if len(ctx.items) > before or name == "task-list":
                 found.append(name)
                 source.note("layout", ctx.items[before].lines[0] if len(ctx.items) > before else 1,
@@ -164,7 +180,8 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
                          "assigns numbered tasks or measures to units", path)
     doc.items = tuple(sorted((_distinct_units(ctx, i) for i in ctx.items), key=lambda i: i.lines[0]))
     if not (doc.title or doc.notice_title):
-        first = next((p for p in text.paragraphs if not re.match(r"^附(?:件)?\s*\d*\s*[：:]?$", p.text)), None)
+        first = next((p for p in text.paragraphs if first_chars(p.text, 40).strip()
+                      and not re.match(r"^附(?:件)?\s*\d*\s*[：:]?$", p.text)), None)
         doc.label = first_chars(first.text, 40) if first else path.stem
         source.note("unusual", first.line if first else 1, f"no title found: the document is labelled "
                                                            f"{doc.label!r} (its first line)")

@@ -188,6 +188,13 @@ def read_front_matter(ctx: Context, paras: list[Paragraph]) -> FrontMatter:
             body = body[:k]
             break
     fm.body = body
+    for attr in ("title", "notice_title"):  # a line of one character (〔, a stray mark) is no title
+        written = getattr(doc, attr)
+        if written and len(written.strip()) < 2:
+            ctx.note("unusual", doc.title_line or 1, f"{written!r} is too short to be a title: not read as one")
+            setattr(doc, attr, "")
+    if not doc.title:
+        doc.title_line = 0
     noted = {n.line for n in ctx.source.notes if n.kind == "layout"}
     for p in fm.after:
         if p.line not in noted and (_ATTACHMENT_LABEL.match(p.text) or _ATTACHMENT_LIST.match(p.text)
