@@ -88,6 +88,8 @@ def worker(seed: int, count: int, failures: str, time_limit: int) -> dict:
         slow.sort(reverse=True)
         del slow[3:]
         codes[str(outcome.code)] += 1
+        if sum(codes.values()) % 500 == 0:
+            print(f"  seed {seed}: {sum(codes.values())} of {count} cases", file=sys.stderr, flush=True)
         if outcome.code == 1 and not outcome.problems:  # within the contract, but the readers made a bad graph
             kept.append(str(save_failure(Path(failures) / "exit-1", f"seed{seed}-{sum(codes.values())}", outcome)))
         if outcome.problems:
@@ -98,12 +100,14 @@ def worker(seed: int, count: int, failures: str, time_limit: int) -> dict:
             print(f"FAIL {label}: {'; '.join(outcome.problems)} — {case.describe()[:300]}", file=sys.stderr,
                   flush=True)
 
+    cpu = time.process_time()
     rounds = 0
     while sum(codes.values()) < count and rounds < 20:  # Hypothesis may stop a round early
         one()
         rounds += 1
         hseed(seed + 1000 * rounds)(one)
-    return {"codes": codes, "problems": problems, "failed": failed, "kept": kept, "slow": slow}
+    return {"codes": codes, "problems": problems, "failed": failed, "kept": kept, "slow": slow,
+            "cpu": time.process_time() - cpu}
 
 
 def main() -> int:
@@ -135,7 +139,9 @@ def main() -> int:
     print(f"tracebacks: {problems.get('traceback', 0)}")
     print(f"other contract failures: {sum(problems.values()) - problems.get('traceback', 0)}"
           + (f" ({', '.join(f'{k}: {n}' for k, n in problems.most_common())})" if problems else ""))
-    print(f"time: {took:.0f} s ({took / max(run, 1) * jobs:.3f} s a case per job)")
+    cpu = sum(r["cpu"] for r in results)
+    print(f"time: {took:.0f} s ({took / max(run, 1) * jobs:.3f} s a case per job); CPU time {cpu:.0f} s "
+          f"({cpu / max(run, 1):.3f} s a case)")
     for took_one, what in slow:
         print(f"  slowest: {took_one:.1f} s — {what[:160]}")
     kept = [f for r in results for f in r["kept"]]

@@ -6,7 +6,8 @@ the seven of ``../shared/sources/genre/`` (their provenance block of ``# `` line
 the body) and the small cuts of ``tests/data/layouts/`` — and applies a few mutations to its lines: cut to a
 slice, duplicate or drop lines, shuffle or drop table rows, insert odd Unicode (zero-width, RTL marks, full-width
 or half-width digits, NUL, a BOM in the middle, line separators), markup (``<td rowspan=999999>``, ``| a | b |``
-pipes, tabs), structure words (``牵头单位：``, ``一、``, ``共195条``), odd numbers and dates, very long lines. Then
+pipes, tabs), structure words (``牵头单位：``, ``一、``, ``共195条``), odd numbers (``0``, ``０``, ``²``, ``①``) and
+dates, odd unit names, a table cell replaced, text next to what the readers look for, very long lines. Then
 it is encoded — UTF-8 mostly, or GBK, GB18030, UTF-16, Latin-1 mojibake, with surrogates as bytes, cut in the
 middle of a character — and written under a file name (sometimes an odd one). A few cases are a missing file,
 a directory, an empty or binary file, options (``--layout``, ``--strict-units``, ``--jurisdiction``, an odd
@@ -52,9 +53,9 @@ ODD_CHARS = [
     "\r", "\r\n",
     "\u3000", "\xa0", "\u2003", "\t",  # ideographic, no-break, em space; tab
     "\u0301", "\u20dd",  # combining marks
-    "\U0001F600", "\U00020000", "\U0010FFFF", "\ufffd", "\uffff",  # astral, private use, replacement, non-character
+    "\U0001F600", "\U00020000", "\U0010FFFF", "\ufffd", "\uffff",  # emoji, CJK ext. B, plane 16, U+FFFD, non-char
     "０１２３４５６７８９", "１９５条", "2023年2月30日", "２０２３年１３月４５日",  # full-width digits, impossible dates
-    "ｶﾀｶﾅ", "＊", "*", "、、", "，，", "（", "）", "〔", "〕", "【", "】", "：", "；", "\\", "\"", "'", "<", ">", "&",
+    "²", "₃", "ｶﾀｶﾅ", "＊", "*", "、、", "，，", "（", "）", "〔", "〕", "【", "】", "：", "；", "\\", "\"", "'", "<", ">", "&",
 ]
 
 MARKUP = [
@@ -78,7 +79,8 @@ STRUCTURE = [
     "# 标题: x", "---", "```", "【原文下载】", "**发布日期**: 2023-01-01",
 ]
 
-NUMBERS = ["0", "00", "-1", "99999999999999999999", "１", "Ⅻ", "十万", "〇", "1e9", "NaN", "", "2023.13"]
+NUMBERS = ["0", "00", "0000", "0001", "-1", "9999", "10000", "99999999999999999999", "１", "１３", "²", "¹²", "①", "⑫",
+           "٣", "١٢", "Ⅻ", "十万", "〇", "1e9", "NaN", "", "2023.13"]  # ² and ① are digits to str.isdigit, not to int
 
 BASES = ["http://example.org/a b/", "http://example.org/<x>/", "https://example.org/{}|^`/", "http://example.org/%zz/",
          "https://example.org/id#", "http://例子.org/", "ftp://example.org/", "https://example.org/id"]
@@ -272,8 +274,37 @@ def _unit(draw, lines, steps):
     return lines[:i] + [lines[i][:m.start()] + name + lines[i][m.end():]] + lines[i + 1:]
 
 
+CELLS = NUMBERS + ["2025年", "2025年底前", "0000", "0000年", "2023-2027年", "0000-2027年", "2027-2023年", "长期实施",
+                   "持续推进", "2024年13月", "2024年2月30日", "蔡景像 0577-88026991", "张三 12345", "张三", "*市发改委",
+                   "*", "、", "（一）", "1.做事；2.做别的", "1.", "一、知识产权保护方面（共5项）", "（十六）"]
+
+
+def _cell(draw, lines, steps):
+    """One cell of a table row (tab-separated, Markdown or HTML) replaced: a number, a year, a period, a name."""
+    rows = [i for i, line in enumerate(lines) if "\t" in line or line.lstrip().startswith("|") or "<td" in line]
+    if not rows:
+        return _number(draw, lines, steps)
+    i = rows[_at(draw, len(rows), "row")]
+    value = draw(st.sampled_from(CELLS), label="cell value")
+    line = lines[i]
+    if "<td" in line and "\t" not in line:
+        cells = list(re.finditer(r"<td[^>]*>(.*?)</td>", line))
+        if not cells:
+            return _markup(draw, lines, steps)
+        m = cells[_at(draw, len(cells), "cell")]
+        new = line[:m.start(1)] + value + line[m.end(1):]
+    else:
+        sep = "\t" if "\t" in line else "|"
+        cells = line.split(sep)
+        c = _at(draw, len(cells), "cell")
+        cells[c] = value if sep == "\t" else f" {value} "
+        new = sep.join(cells)
+    steps.append(f"line {i + 1}: a cell → {value!r}")
+    return lines[:i] + [new] + lines[i + 1:]
+
+
 MUTATIONS = {
-    "near": _near, "unit": _unit,
+    "near": _near, "unit": _unit, "cell": _cell,
     "duplicate": _duplicate, "drop": _drop, "rows": _rows, "odd": _odd, "markup": _markup,
     "structure": _structure, "digits": _digits, "number": _number, "long": _long, "cut-line": _cut_line,
     "punctuation": _swap_brackets,

@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+@settings(max_examples=80, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(case=cases())
 def test_build_keeps_its_contract(case, tmp_path_factory):
-    """About 60 fixed cases (derandomized), 15–40 s: exit 0/1/2, no traceback, one error line, all or nothing."""
+    """About 80 fixed cases (derandomized), 10–45 s: exit 0/1/2, no traceback, one error line, all or nothing."""
     outcome = run_case(case, tmp_path_factory.getbasetemp(), time_limit=120)
     assert not outcome.problems, (f"{'; '.join(outcome.problems)}\ncase: {case.describe()}\n"
                                   f"stdout: {outcome.stdout[-2000:]}\nstderr: {outcome.stderr[-4000:]}")
