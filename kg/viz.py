@@ -682,8 +682,9 @@ def _spring(units: list[str], docs: list[str], weights: dict[tuple[str, str], in
         G.add_edge(u, text, weight=w)
     scale = 50 * math.sqrt(len(G))
     pos = nx.spring_layout(G, seed=42, weight="weight", scale=scale) if len(G) > 1 else {n: (0, 0) for n in G}
-    out = {u: (round(float(pos[u][0])), round(float(pos[u][1]))) for u in units}
     radius = max(scale + 200, len(docs) * 160 / (2 * math.pi))
+    spread = max(1.0, 0.55 * radius / scale)  # many documents, a wide ring: the units spread inside it
+    out = {u: (round(float(pos[u][0]) * spread), round(float(pos[u][1]) * spread)) for u in units}
     by_angle = sorted(docs, key=lambda d: (math.atan2(float(pos[d][1]), float(pos[d][0])), d))
     start = math.atan2(float(pos[by_angle[0]][1]), float(pos[by_angle[0]][0])) if docs else 0
     for i, d in enumerate(by_angle):
