@@ -560,7 +560,7 @@ class Views:
                             *(["总体任务 → 重点工作"] if self.areas else []),
                             *(["章节与任务表 → 事项"] if parts else []), *(["引用文件"] if cited else [])])
         if self.aggregate:
-            steps += f"。点击文件展开其下各层，再次点击收起 (click a document to show what is below it)"
+            steps += "。点击文件展开其下各层，再次点击收起 (click a document to show what is below it)"
         return _render(net, "policy-hierarchy", VIEWS["policy-hierarchy"], steps + "。",
                        legend, self._area_filters(), self._filter_title(), groups)
 
