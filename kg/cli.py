@@ -359,17 +359,22 @@ def dump_cmd(graphs, out_dir, base, profile, endpoint_url) -> None:
               help="Seconds a connection may stay silent before it is closed.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Queries answered at once.")
 @click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers (Access-Control-Allow-Origin: *).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="The IRIs served as pages: BASE + path answers at /id/ + path.")
 def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_body, read_timeout, threads,
-              cors) -> None:
-    """A read-only SPARQL 1.1 endpoint over the graph: GET or POST /sparql, results as JSON, XML, CSV or TSV.
+              cors, base) -> None:
+    """A read-only SPARQL 1.1 endpoint over the graph (GET or POST /sparql, results as JSON, XML, CSV or TSV)
+    and a page for every resource: the IRI BASE + path answers at /id/ + path, as HTML for a browser or as
+    Turtle, JSON-LD or N-Triples by the Accept header (a 303 to path.html, .ttl, .jsonld or .nt).
 
     Updates and SERVICE (federated queries) are refused; a query past its time or memory limit is stopped
     with 503 and the server goes on.
 
     \b
-    Example:
+    Examples:
       policy-kg serve &
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT+(COUNT(*)+AS+?n)+{?s+?p+?o}'
+      curl -L -H 'Accept: text/turtle' http://127.0.0.1:7878/id/doc/wenzhou-2023-82/task/7
     """
     from .errors import InputError
     from .query import open_engine
@@ -382,7 +387,7 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
         click.echo(f"policy-kg: warning: serving on {host}, reachable from other machines: anyone who can reach "
                    f"port {port} can query the data", err=True)
     try:
-        serve(store, host, port, limits,
+        serve(store, host, port, limits, base=base,
               ready=lambda url: click.echo(f"serving {len(store)} triples read-only at {url} (Ctrl-C stops)"))
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

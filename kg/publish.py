@@ -71,8 +71,9 @@ def _sorted_trig(text: str) -> str:
     return "\n".join(prefixes + rest) + "\n"
 
 
-def jsonld_bytes(graph: Graph) -> bytes:
-    """Compact JSON-LD referencing ``context.jsonld``; nodes sorted by @id, values sorted."""
+def jsonld_bytes(graph: Graph, context_ref: str | dict = CONTEXT_FILE) -> bytes:
+    """Compact JSON-LD referencing ``context.jsonld`` (or with *context_ref* as its context, e.g. the context
+    itself for a file that must stand alone); nodes sorted by @id, values sorted."""
     ctx = context()["@context"]
     data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
     nodes = data.get("@graph", [data] if "@id" in data else [])
@@ -80,7 +81,7 @@ def jsonld_bytes(graph: Graph) -> bytes:
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    doc = {"@context": CONTEXT_FILE, "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
+    doc = {"@context": context_ref, "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from .child import run_in_child
+from .vocab import DEFAULT_BASE
 
 RESULT_TYPES = {  # media type → pyoxigraph QueryResultsFormat name
     "application/sparql-results+json": "JSON",
@@ -35,6 +36,10 @@ RESULT_TYPES = {  # media type → pyoxigraph QueryResultsFormat name
 }
 GRAPH_TYPES = {"application/n-triples": "N_TRIPLES", "text/turtle": "TURTLE"}
 TEXT = "text/plain; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": "ttl",
+              "application/ld+json": "jsonld", "application/n-triples": "nt"}  # media type → extension
+_PAGE_CSP = ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,12 @@ def asks_for_service(query: str) -> bool:
 class Endpoint:
     """The WSGI application."""
 
-    def __init__(self, store, limits: Limits = Limits()):
+    def __init__(self, store, limits: Limits = Limits(), base: str = DEFAULT_BASE):
         self.store, self.limits = store, limits
+        from .pages import Pages
+        from .query import OxigraphEngine
+
+        self.pages = Pages(OxigraphEngine(store), base)
 
     def __call__(self, environ, start_response):
         try:
@@ -118,6 +127,10 @@ class Endpoint:
 
     def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
+        if path == "/id" or path.startswith("/id/"):
+            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
+            return self._resource(path[4:], environ.get("HTTP_ACCEPT", ""), start_response)
         if path == "/":
             return self._reply(start_response, "200 OK", TEXT,
                                "policy-kg read-only SPARQL endpoint: GET or POST /sparql?query=…\n")
@@ -185,6 +198,36 @@ class Endpoint:
         headers = [("X-Result-Truncated", "true")] if truncated else []
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
         return self._reply(start_response, "200 OK", ctype, body, headers)
+
+    def _resource(self, rest: str, accept: str, start_response):
+        """A resource's page (``/id/doc/x.html``), its RDF (``.ttl``, ``.jsonld``, ``.nt``), or from its IRI's path
+        (``/id/doc/x``) a 303 to the one the Accept header asks for (W3C "Cool URIs", 303 recipe)."""
+        from .pages import RDF_FORMATS, ServerLinks
+
+        pages = self.pages
+        if rest == "":
+            return self._reply(start_response, "200 OK", HTML, pages.home(ServerLinks(pages)), [_PAGE_CSP])
+        if pages.base + rest in pages.resources:
+            ext = negotiate(accept, PAGE_TYPES, "text/html")
+            if ext is None:
+                return self._reply(start_response, "406 Not Acceptable", TEXT,
+                                   "a resource is described as text/html, text/turtle, application/ld+json or "
+                                   "application/n-triples\n", [("Vary", "Accept")])
+            target = f"/id/{rest}.{PAGE_TYPES[ext]}"
+            return self._reply(start_response, "303 See Other", TEXT, f"See {target}\n",
+                               [("Location", target), ("Vary", "Accept")])
+        stem, _, ext = rest.rpartition(".")
+        iri = pages.base + stem
+        if stem and iri in pages.resources and (ext == "html" or ext in RDF_FORMATS):
+            links = [f'<{href}>; rel="alternate"; type="{RDF_FORMATS[e]}"'
+                     for e, href in ServerLinks(pages, iri).alternates().items()]
+            headers = [("Link", ", ".join(links))]
+            if ext == "html":
+                body = pages.html(pages.describe(iri), ServerLinks(pages, iri))
+                return self._reply(start_response, "200 OK", HTML, body, [_PAGE_CSP, *headers])
+            ctype = RDF_FORMATS[ext] + ("; charset=utf-8" if ext != "jsonld" else "")
+            return self._reply(start_response, "200 OK", ctype, pages.rdf(iri, ext), headers)
+        return self._reply(start_response, "404 Not Found", TEXT, f"no resource <{pages.base}{rest}> here\n")
 
     def _reply(self, start_response, status, ctype, body, extra=()):
         data = body if isinstance(body, bytes) else body.encode("utf-8")
@@ -268,14 +311,15 @@ def is_loopback(host: str) -> bool:
         return bool(infos) and all(ipaddress.ip_address(info[4][0]).is_loopback for info in infos)
 
 
-def serve(store, host: str = "127.0.0.1", port: int = 7878, limits: Limits = Limits(), ready=None) -> None:
+def serve(store, host: str = "127.0.0.1", port: int = 7878, limits: Limits = Limits(), ready=None,
+          base: str = DEFAULT_BASE) -> None:
     """Serve until interrupted; *ready* is called with the URL once the socket listens."""
     import logging
 
     from waitress import create_server
 
     logging.getLogger("waitress").setLevel(logging.ERROR)  # not "task queue depth" for every busy moment
-    server = create_server(Endpoint(store, limits), host=host, port=port, threads=limits.threads,
+    server = create_server(Endpoint(store, limits, base), host=host, port=port, threads=limits.threads,
                            channel_timeout=limits.read_timeout,
                            cleanup_interval=max(1, min(30, limits.read_timeout / 2)),
                            max_request_body_size=limits.max_body, connection_limit=limits.connections,

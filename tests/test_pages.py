@@ -1,0 +1,189 @@
+"""Resource pages (kg/pages.py): what a page says, its RDF, its links; served with content negotiation
+(kg/serve.py) and written as a static site (kg/site.py); walked in a real browser."""
+
+import json
+import re
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from kg.pages import MAX_INCOMING, Pages, ServerLinks, SiteLinks, natural_key
+from kg.query import OxigraphEngine, open_engine
+from kg.serve import Endpoint
+from kg.vocab import DEFAULT_BASE, RDFS
+
+DOC = DEFAULT_BASE + "doc/wenzhou-2023-82"
+TASK7 = DOC + "/task/7"
+DRC = DEFAULT_BASE + "org/wz-drc"
+DRC_LEADS = ["强化用能保障", "向民营企业推介三张项目清单", "鼓励发展创业投资", "支持民营企业盘活存量资产",
+             "严格实行“非禁即入”", "完善社会信用激励约束机制"]
+
+
+@pytest.fixture(scope="module")
+def pages(ttl):
+    return Pages(open_engine([ttl]))
+
+
+def test_every_subject_under_the_base_has_a_page(pages, graph):
+    subjects = {str(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(DEFAULT_BASE)}
+    assert pages.resources == subjects and len(subjects) == 768 and pages.unsafe == []
+    assert pages.path(TASK7) == "doc/wenzhou-2023-82/task/7" and pages.path(DEFAULT_BASE + "nothing") is None
+
+
+def test_a_unit_page_lists_what_it_leads_and_supports_by_document(pages):
+    d = pages.describe(DRC)
+    assert (d.title, d.labels["en"]) == ("市发展改革委", "Wenzhou Development and Reform Commission")
+    groups = {g.predicate.term.value.rsplit("#", 1)[1]: g for g in d.incoming}
+    lead = groups["leadUnit"]
+    [(doc, items)] = lead.by_document
+    assert doc.term.value == DOC and doc.text.startswith("温州市人民政府办公室关于印发")
+    assert [v.text for v in items] == DRC_LEADS  # in the order of the key tasks' numbers (4, 7, 9 … 25)
+    assert [v.term.value.rsplit("/", 1)[1] for v in items] == sorted(
+        [v.term.value.rsplit("/", 1)[1] for v in items], key=natural_key)
+    [(doc, supported)] = groups["supportUnit"].by_document
+    assert doc.term.value == DOC and len(supported) == 8
+    assert lead.predicate.text == "牵头单位" and lead.predicate.secondary == "lead unit"
+
+
+def test_a_document_page_has_its_outline(pages):
+    d = pages.describe(DOC)
+    assert len(d.outline) == 332 and d.document.term.value == DOC
+    assert [(e.depth, e.value.local) for e in d.outline[:5]] == [
+        (0, "doc/wenzhou-2023-82/text"), (1, "doc/wenzhou-2023-82/task-list"), (2, "doc/wenzhou-2023-82/task/1"),
+        (3, "doc/wenzhou-2023-82/task/1/measure/1"), (3, "doc/wenzhou-2023-82/task/1/measure/2")]
+    tasks = [e for e in d.outline if re.fullmatch(r"doc/wenzhou-2023-82/task/\d+", e.value.local)]
+    assert len(tasks) == 32 and [e.value.local.rsplit("/", 1)[1] for e in tasks] == [str(i) for i in range(1, 33)]
+    assert sum(1 for e in d.outline if "/measure/" in e.value.local) == 195
+    assert sum(1 for e in d.outline if "/target/" in e.value.local) == 92
+
+
+def test_a_key_task_page(pages):
+    d = pages.describe(TASK7)
+    props = {g.predicate.term.value.rsplit("#", 1)[-1]: g for g in d.properties}
+    assert [v.text for v in props["leadUnit"].values] == ["市发展改革委"]
+    assert [v.text for v in props["supportUnit"].values] == ["市住建局", "市国资委", "市交通运输局", "市水利局"]
+    assert d.properties[0].predicate.term.value.endswith("#type")  # types first, then labels
+    assert d.document.term.value == DOC
+    html = pages.html(d, ServerLinks(pages, TASK7))
+    assert '<a href="/id/org/wz-drc" title="https://w3id.org/policy-kg/id/org/wz-drc">市发展改革委</a>' in html
+    assert '<link rel="alternate" type="text/turtle" href="/id/doc/wenzhou-2023-82/task/7.ttl">' in html
+    assert 'href="/ontology#leadUnit"' in html  # terms link to the ontology's documentation
+    assert "<script" not in html and "http://" not in re.sub(r'(title|href)="[^"]*"', "", html).replace(
+        "http://www.w3.org/2000/svg", "")
+
+
+def test_rdf_of_a_resource(pages, graph):
+    mine = Graph()
+    for t in graph.triples((URIRef(TASK7), None, None)):
+        mine.add(t)
+    nt, ttl, jsonld = (pages.rdf(TASK7, ext) for ext in ("nt", "ttl", "jsonld"))
+    assert len(nt.decode().splitlines()) == len(mine) == 32
+    for data, fmt in ((nt, "nt"), (ttl, "turtle"), (jsonld, "json-ld")):
+        assert isomorphic(Graph().parse(data=data, format=fmt), mine), fmt
+    assert json.loads(jsonld)["@context"]["pol"] == "https://w3id.org/policy-kg/ontology#"  # stands alone
+    assert ttl.startswith(b"PREFIX eli: <http://data.europa.eu/eli/ontology#>")
+    assert [pages.rdf(TASK7, ext) for ext in ("nt", "ttl", "jsonld")] == [nt, ttl, jsonld]  # same bytes
+
+
+def test_site_links_are_relative(pages):
+    links = SiteLinks(pages, TASK7)
+    assert links.resource(DRC) == "../../../../org/wz-drc/index.html"
+    assert links.resource(DOC) == "../../index.html"
+    assert links.ontology() == "../../../../../ontology/index.html"
+    assert links.term("https://w3id.org/policy-kg/ontology#KeyTask") == "../../../../../ontology/index.html#KeyTask"
+    assert links.term("http://www.w3.org/ns/prov#Activity") == "http://www.w3.org/ns/prov#Activity"
+    assert links.resource(DEFAULT_BASE + "doc/none") is None
+    assert SiteLinks(pages).resource(DRC) == "id/org/wz-drc/index.html"
+
+
+def test_markup_in_data_stays_text():
+    engine = OxigraphEngine()
+    evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    g = Graph()
+    g.add((URIRef(DEFAULT_BASE + "org/x"), RDFS.label, Literal(evil, lang="zh")))
+    g.add((URIRef(DEFAULT_BASE + "doc/y"), URIRef("https://w3id.org/policy-kg/ontology#leadUnit"),
+           URIRef(DEFAULT_BASE + "org/x")))
+    engine.store.bulk_load(g.serialize(format="nt", encoding="utf-8"), engine.ox.RdfFormat.N_TRIPLES)
+    pages = Pages(engine)
+    for iri in (DEFAULT_BASE + "org/x", DEFAULT_BASE + "doc/y"):
+        html = pages.html(pages.describe(iri), SiteLinks(pages, iri))
+        assert "<img" not in html and "<script" not in html
+        assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;script&gt;" in html
+
+
+def test_many_incoming_links_are_capped(monkeypatch):
+    engine = OxigraphEngine()
+    lines = [f'<{DEFAULT_BASE}doc/d/item/{i}> <https://w3id.org/policy-kg/ontology#leadUnit> <{DEFAULT_BASE}org/u> .'
+             for i in range(30)] + [f'<{DEFAULT_BASE}org/u> <{RDFS.label}> "单位" .']
+    engine.store.bulk_load("\n".join(lines).encode(), engine.ox.RdfFormat.N_TRIPLES)
+    monkeypatch.setattr("kg.pages.MAX_INCOMING", 10)
+    pages = Pages(engine)
+    [group] = pages.describe(DEFAULT_BASE + "org/u").incoming
+    assert sum(len(v) for _, v in group.by_document) == 10 and group.more == 20
+    assert "and 20 more" in pages.html(pages.describe(DEFAULT_BASE + "org/u"), SiteLinks(pages, DEFAULT_BASE + "org/u"))
+    assert MAX_INCOMING == 2000
+
+
+# -- served: content negotiation (W3C "Cool URIs", 303 recipe) ----------------------------------------
+@pytest.fixture(scope="module")
+def app(ttl):
+    return Endpoint(open_engine([ttl]).store)
+
+
+def call(app, path, accept="", method="GET"):
+    got = {}
+
+    def start_response(status, headers):
+        got["status"], got["headers"] = status, dict(headers)
+
+    body = b"".join(app({"PATH_INFO": path, "REQUEST_METHOD": method, "HTTP_ACCEPT": accept, "QUERY_STRING": ""},
+                        start_response))
+    return got["status"], got["headers"], body
+
+
+@pytest.mark.parametrize("accept, target", [
+    ("text/turtle", "/id/doc/wenzhou-2023-82/task/7.ttl"),
+    ("application/ld+json", "/id/doc/wenzhou-2023-82/task/7.jsonld"),
+    ("application/n-triples", "/id/doc/wenzhou-2023-82/task/7.nt"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/id/doc/wenzhou-2023-82/task/7.html"),
+    ("", "/id/doc/wenzhou-2023-82/task/7.html"),
+    ("text/turtle;q=0.5, application/ld+json", "/id/doc/wenzhou-2023-82/task/7.jsonld"),
+])
+def test_an_iri_answers_with_303_by_accept(app, accept, target):
+    status, headers, body = call(app, "/id/doc/wenzhou-2023-82/task/7", accept)
+    assert (status, headers["Location"], headers["Vary"]) == ("303 See Other", target, "Accept")
+    assert body == f"See {target}\n".encode()
+
+
+@pytest.mark.parametrize("path, ctype, start", [
+    ("/id/doc/wenzhou-2023-82/task/7.ttl", "text/turtle; charset=utf-8", b"PREFIX eli:"),
+    ("/id/doc/wenzhou-2023-82/task/7.nt", "application/n-triples; charset=utf-8", b"<https://w3id.org/"),
+    ("/id/doc/wenzhou-2023-82/task/7.jsonld", "application/ld+json", b'{\n "@context"'),
+    ("/id/doc/wenzhou-2023-82/task/7.html", "text/html; charset=utf-8", b"<!DOCTYPE html>"),
+])
+def test_the_documents_answer(app, path, ctype, start):
+    status, headers, body = call(app, path)
+    assert status == "200 OK" and headers["Content-Type"] == ctype and body.startswith(start)
+    assert '</id/doc/wenzhou-2023-82/task/7.ttl>; rel="alternate"; type="text/turtle"' in headers["Link"]
+    if ctype.startswith("text/html"):
+        assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_refusals(app):
+    assert call(app, "/id/doc/wenzhou-2023-82/task/7", "image/png")[0] == "406 Not Acceptable"
+    status, _, body = call(app, "/id/doc/wenzhou-2023-82/task/99")
+    assert status == "404 Not Found" and body == b"no resource <https://w3id.org/policy-kg/id/doc/wenzhou-2023-82/task/99> here\n"
+    assert call(app, "/id/doc/wenzhou-2023-82/task/7.xml")[0] == "404 Not Found"
+    assert call(app, "/id/doc/wenzhou-2023-82/task/7", method="POST")[0] == "405 Method Not Allowed"
+    assert call(app, "/id/../sparql")[0] == "404 Not Found"
+
+
+def test_the_list_of_documents_and_units(app):
+    status, _, body = call(app, "/id/")
+    html = body.decode()
+    assert status == "200 OK" and f'<a href="/id/doc/wenzhou-2023-82"' in html and "温政办〔2023〕82号" in html
+    units = re.findall(r'<li><a href="/id/org/([^"]+)"[^>]*>([^<]+)</a>.*?<span class="count">(\d+)</span>', html)
+    # the 42 responsible units, most items first, and the issuer (responsible for none)
+    assert len(units) == 43 and units[0] == ("wz-drc", "市发展改革委", "14")
+    assert units[-1] == ("wz-gov-office", "温州市人民政府办公室", "0")
