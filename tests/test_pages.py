@@ -182,8 +182,75 @@ def test_refusals(app):
 def test_the_list_of_documents_and_units(app):
     status, _, body = call(app, "/id/")
     html = body.decode()
-    assert status == "200 OK" and f'<a href="/id/doc/wenzhou-2023-82"' in html and "温政办〔2023〕82号" in html
+    assert status == "200 OK" and '<a href="/id/doc/wenzhou-2023-82"' in html and "温政办〔2023〕82号" in html
     units = re.findall(r'<li><a href="/id/org/([^"]+)"[^>]*>([^<]+)</a>.*?<span class="count">(\d+)</span>', html)
     # the 42 responsible units, most items first, and the issuer (responsible for none)
     assert len(units) == 43 and units[0] == ("wz-drc", "市发展改革委", "14")
     assert units[-1] == ("wz-gov-office", "温州市人民政府办公室", "0")
+
+
+# -- walked in a real browser: document → key task → its lead unit → another key task of that unit, and back ----
+from tests.test_viz import CHROMIUM, needs_browser  # noqa: E402  (the browser the views' tests use)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def walk(browser, start: str, own: str, shots: str) -> list[str]:
+    """Follow links by clicking them as a reader would; every request must stay at *own* (an origin or file:)."""
+    from tests.test_viz import SCREENSHOTS
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route(re.compile(r"^(https?|wss?|ftp):"), lambda route: route.continue_() if route.request.url.startswith(own)
+               else route.abort())
+    titles = []
+
+    def at() -> str:
+        titles.append(page.locator("h1").inner_text())
+        return titles[-1]
+
+    page.goto(start)
+    assert at().startswith("温州市人民政府办公室关于印发温州市促进民营经济高质量发展若干举措的通知")
+    page.locator("#outline a", has_text="向民营企业推介三张项目清单").click()
+    assert at() == "向民营企业推介三张项目清单"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{shots}-key-task.png"))
+    page.locator("#properties tr", has_text="pol:leadUnit").locator("a", has_text="市发展改革委").click()
+    assert at() == "市发展改革委 Wenzhou Development and Reform Commission"
+    page.screenshot(path=str(SCREENSHOTS / f"{shots}-unit.png"), full_page=True)
+    page.locator("#incoming a", has_text="强化用能保障").click()
+    assert at() == "强化用能保障"
+    assert page.locator("#properties tr", has_text="pol:leadUnit").inner_text().count("市发展改革委") == 1
+    for expected in ("市发展改革委", "向民营企业推介三张项目清单", "温州市人民政府办公室关于印发"):
+        page.go_back()
+        assert at().startswith(expected)
+    page.go_forward()
+    page.locator("#document a").click()  # the key task's document, by its link
+    assert at().startswith("温州市人民政府办公室关于印发")
+    outside = [u for u in requests if not u.startswith(own)]
+    page.close()
+    assert outside == [] and errors == []
+    return titles
+
+
+@pytest.mark.slow
+@needs_browser
+def test_walk_on_serve(browser, ttl):
+    from tests.test_serve import _server
+
+    with _server(ttl) as url:
+        origin = url.rsplit("/sparql", 1)[0]
+        titles = walk(browser, f"{origin}/id/doc/wenzhou-2023-82", origin + "/", "serve")
+    assert len(titles) == 8
