@@ -4,7 +4,8 @@
 This is what `make run` calls. Outputs go to build/ (see README.md):
 the graph and its reports (`policy-kg build`), then the network analysis of that graph
 (`policy-kg analyze`, which reads the Turtle just written), then the interactive views in
-visualizations/ (`policy-kg viz`).
+visualizations/ (`policy-kg viz`), and the ontology's documentation, build/ontology.html
+(`policy-kg ontology-doc`).
 """
 
 import sys
@@ -17,6 +18,7 @@ STEPS = [
     ["dump", str(default_graph_path()), "--out", "build"],
     ["analyze", "--graph", str(default_graph_path()), "--out", "build"],
     ["viz", "--graph", str(default_graph_path()), "--out", "visualizations"],
+    ["ontology-doc", "--out", "build/ontology.html"],
 ]
 
 

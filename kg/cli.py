@@ -319,6 +319,21 @@ def export_table_cmd(graphs, store_dir, fmt, out_file) -> None:
         click.echo(data.decode("utf-8"), nl=False)
 
 
+@main.command("ontology-doc")
+@click.option("--out", "out_file", default="build/ontology.html", show_default=True, type=click.Path(path_type=Path),
+              help="The HTML file to write.")
+def ontology_doc_cmd(out_file: Path) -> None:
+    """Write the ontology's documentation as one HTML page that works offline: every class and property with its
+    Chinese and English labels and comments, the terms reused from other vocabularies, and under each class the
+    SHACL shapes (core and task-list profile) that constrain it.
+    """
+    from .export import write_all
+    from .ontodoc import project_page
+
+    write_all({Path(out_file): project_page().encode("utf-8")})
+    click.echo(f"wrote {out_file}")
+
+
 @main.command("dump")
 @click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(path_type=Path))

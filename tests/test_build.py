@@ -114,7 +114,8 @@ def test_build_graph_writes_everything_with_the_same_bytes_across_processes_and_
             "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt", "wenzhou-2023-82.trig", "context.jsonld", "dataset.ttl",
             "analysis.md", "analysis.json", "units.csv", "areas.csv", "co-responsibility.csv",
             "unit-task.graphml", "unit-task.gexf", "unit-unit.graphml", "unit-unit.gexf",
-            "lead-support.graphml", "lead-support.gexf", "lead-involvement.png", "unit-area-heatmap.png"])
+            "lead-support.graphml", "lead-support.gexf", "lead-involvement.png", "unit-area-heatmap.png",
+            "ontology.html"])
         views = cwd / "visualizations"
         assert sorted(p.name for p in views.iterdir()) == [
             "index.html", "policy-hierarchy.html", "responsibility-network.html", "unit-network.html"]
