@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jinja2
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
@@ -130,7 +130,14 @@ def ontology_page(ontology: Graph, shapes: Graph, *, term_href: Callable[[str], 
 
 class _Page:
     def __init__(self, g: Graph, shapes: Graph, term_href):
-        self.g, self.sg, self.term_href = g, shapes, term_href
+        self.g, self.term_href = g, term_href
+        self.files = [shapes]  # the graphs shapes come from, each with the owl:Ontology that names it
+        if isinstance(shapes, Dataset):  # read through one merged Graph: rdflib's union view warns as it reads
+            self.files = [graph for graph in shapes.graphs() if len(graph)]
+        self.sg = Graph(bind_namespaces="none")
+        for graph in self.files:
+            for triple in graph:
+                self.sg.add(triple)
 
     # ---------------------------------------------------------------- links and values
 
@@ -243,19 +250,19 @@ class _Page:
     # ---------------------------------------------------------------- shapes
 
     def shape_sources(self) -> dict:
-        """Shape → where it comes from, for a Dataset with a named graph per shapes file."""
+        """Shape → where it comes from: the one owl:Ontology of its graph (a graph that declares none, or several,
+        as files merged into one Graph do, names no source)."""
         sources: dict = defaultdict(set)
-        if isinstance(self.sg, Dataset):
-            for graph in self.sg.graphs():
-                onts = sorted(o for o in graph.subjects(RDF.type, OWL.Ontology) if isinstance(o, URIRef))
-                if not onts:
-                    continue
-                iri = onts[0]
-                label = next((t for lang, t in self.texts(graph, iri, RDFS.label) if lang == "en"), curie(iri))
-                where = f"{label} ({curie(iri)}" + (f", {SHAPE_FILES[iri]})" if iri in SHAPE_FILES else ")")
-                for shape in set(graph.subjects(RDF.type, SH.NodeShape)) | {
-                        s for t in _TARGETS for s in graph.subjects(t, None)}:
-                    sources[shape].add(where)
+        for graph in self.files:
+            onts = sorted(o for o in graph.subjects(RDF.type, OWL.Ontology) if isinstance(o, URIRef))
+            if len(onts) != 1:
+                continue
+            iri = onts[0]
+            label = next((t for lang, t in self.texts(graph, iri, RDFS.label) if lang == "en"), curie(iri))
+            where = f"{label} ({curie(iri)}" + (f", {SHAPE_FILES[iri]})" if iri in SHAPE_FILES else ")")
+            for shape in set(graph.subjects(RDF.type, SH.NodeShape)) | {
+                    s for t in _TARGETS for s in graph.subjects(t, None)}:
+                sources[shape].add(where)
         return {k: "; ".join(sorted(v)) for k, v in sources.items()}
 
     def prefixes(self, node) -> dict:

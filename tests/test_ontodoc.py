@@ -174,3 +174,17 @@ def test_the_command_writes_the_page_and_refuses_a_folder(tmp_path, page):
     proc = cli("ontology-doc", "--out", str(tmp_path))
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr == f"policy-kg: error: {tmp_path}: is a folder: give a file name\n"
+
+
+def test_a_plain_graph_of_shapes_works_too(graphs):
+    """The shapes as validation loads them (one merged Graph): the same shapes under the classes; only the file each
+    comes from cannot be told, and is not guessed."""
+    from kg.validate import load_shapes
+    from kg.vocab import PROFILES
+
+    html = ontology_page(graphs[0], load_shapes(profiles=tuple(PROFILES.values())))
+    parser = _Sections()
+    parser.feed(html)
+    text = " ".join(" ".join(parser.text["Measure"]).split())
+    assert "polsh:ItemShape" in text and "polsh:ProfileMeasureShape" in text
+    assert "shapes/task-list-profile.ttl" not in html and "from the shapes given" in text
