@@ -1,9 +1,11 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over an embedded pyoxigraph store.
+"""A read-only SPARQL 1.1 Protocol endpoint over an embedded pyoxigraph store, with a SPARQL editor at ``/``.
 
 GET ``/sparql?query=…`` and POST (form ``query=…`` or ``application/sparql-query``); results as JSON, XML,
 CSV or TSV by content negotiation (CONSTRUCT/DESCRIBE as N-Triples or Turtle), written by pyoxigraph's own
 serialisers, so every term (blank nodes, literals with a language or a datatype) comes out as the formats
 define it. Updates are refused (403); so is ``SERVICE`` (400): the endpoint makes no request of its own.
+``/`` is a SPARQL editor (:mod:`kg.editor`: YASGUI, vendored, with the named queries as examples and a bar
+chart of counts) that asks this endpoint only and loads nothing from elsewhere; its files are under ``/yasgui/``.
 
 HTTP is spoken by waitress, a production WSGI server: requests are read whole by its I/O thread before a
 worker sees them, so a slow, idle or half-sent connection holds up no one and is closed after
@@ -23,6 +25,7 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+from . import editor
 from .child import run_in_child
 from .vocab import DEFAULT_BASE
 
@@ -131,9 +134,17 @@ class Endpoint:
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
             return self._resource(path[4:], environ.get("HTTP_ACCEPT", ""), start_response)
-        if path == "/":
-            return self._reply(start_response, "200 OK", TEXT,
-                               "policy-kg read-only SPARQL endpoint: GET or POST /sparql?query=…\n")
+        if path == "/" or path.startswith("/yasgui/"):  # the SPARQL editor (kg.editor) and its files
+            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n",
+                                   [("Allow", "GET, HEAD")])
+            if path == "/":
+                return self._reply(start_response, "200 OK", editor.HTML, editor.page(),
+                                   [("Content-Security-Policy", editor.CSP), ("Cache-Control", "no-cache")])
+            found = editor.asset(path[len("/yasgui/"):])
+            if found is None:
+                return self._reply(start_response, "404 Not Found", TEXT, "not found\n")
+            return self._reply(start_response, "200 OK", found[0], found[1], [("Cache-Control", editor.CACHE)])
         if path != "/sparql":
             return self._reply(start_response, "404 Not Found", TEXT, "not found\n")
         method = environ["REQUEST_METHOD"]
