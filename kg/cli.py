@@ -410,6 +410,32 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
         pass
 
 
+@main.command("site")
+@_GRAPH
+@click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for the site (replaced whole if policy-kg wrote it; any other non-empty folder is refused).")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="The IRIs that get pages: BASE + path is id/path/.")
+def site_cmd(graphs, store_dir, out_dir, base) -> None:
+    """Write a static site: a folder per resource (index.html and its RDF as index.ttl, index.jsonld and
+    index.nt), the views, the dumps and their DCAT description, the ontology's documentation. Links are
+    relative: the folder works from file:// and from any path of a web server.
+
+    \b
+    Examples:
+      policy-kg site --out site
+      policy-kg site --store corpus.db --out /var/www/policy-kg
+    """
+    from .export import write_tree
+    from .query import open_engine
+    from .site import site_files
+
+    engine = open_engine(list(graphs), store=store_dir)
+    files = site_files(engine, base, _source_name(graphs, store_dir))
+    replaced = write_tree(Path(out_dir), files)
+    pages = sum(1 for name in files if name.startswith("id/") and name.endswith("/index.html"))
+    click.echo(f"{'replaced' if replaced else 'wrote'} {out_dir}: {pages} resource pages, {len(files)} files")
+
+
 @main.command("publish")
 @click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")

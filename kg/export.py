@@ -100,3 +100,65 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     for folder in staging.values():
         shutil.rmtree(folder, ignore_errors=True)
     return targets
+
+
+SITE_MARK = ".policy-kg-site"
+
+
+def write_tree(folder: Path, files: dict[str, bytes]) -> bool:
+    """Write a whole folder or nothing: *files* (by path below *folder*) go into a temporary folder beside it,
+    which is then renamed into its place. A folder already there is replaced only if it is empty or was written
+    this way (it holds ``.policy-kg-site``); it is removed once the new one is in place, and put back if the
+    rename fails. Returns whether a folder was replaced.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "site"
+    >>> write_tree(d, {"a/index.html": b"x"}), sorted(p.name for p in d.rglob("*"))
+    (False, ['.policy-kg-site', 'a', 'index.html'])
+    >>> write_tree(d, {"b.txt": b"y"}), sorted(p.name for p in d.rglob("*"))
+    (True, ['.policy-kg-site', 'b.txt'])
+    """
+    from .errors import InputError
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("is a file: give a folder", folder)
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / SITE_MARK).is_file():
+        raise InputError("is a folder that policy-kg did not write: give a new or empty folder", folder)
+    for name in files:
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or not parts:
+            raise InputError(f"refusing to write {name!r} outside the folder", folder)
+    current = folder
+    stage = old = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(stage, 0o777 & ~umask)
+        for name, data in sorted({**files, SITE_MARK: b"written by policy-kg site\n"}.items()):
+            current = folder / name
+            path = stage / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as fh:
+                fh.write(data)
+        current = folder
+        replaced = folder.exists()
+        if replaced:
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            os.replace(folder, old / "site")
+        try:
+            os.replace(stage, folder)
+        except OSError:
+            if old is not None:
+                os.replace(old / "site", folder)
+            raise
+        stage = None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", current) from None
+    finally:
+        for leftover in (stage, old):
+            if leftover is not None:
+                shutil.rmtree(leftover, ignore_errors=True)
+    return replaced

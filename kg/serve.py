@@ -120,6 +120,7 @@ class Endpoint:
         from .query import OxigraphEngine
 
         self.pages = Pages(OxigraphEngine(store), base)
+        self._ontology: bytes | None = None
 
     def __call__(self, environ, start_response):
         try:
@@ -134,6 +135,10 @@ class Endpoint:
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
             return self._resource(path[4:], environ.get("HTTP_ACCEPT", ""), start_response)
+        if path in ("/ontology", "/ontology/"):  # the ontology's documentation (kg.ontodoc)
+            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
+            return self._reply(start_response, "200 OK", HTML, self.ontology_page(), [_PAGE_CSP])
         if path == "/" or path.startswith("/yasgui/"):  # the SPARQL editor (kg.editor) and its files
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n",
@@ -209,6 +214,13 @@ class Endpoint:
         headers = [("X-Result-Truncated", "true")] if truncated else []
         ctype = media + ("; charset=utf-8" if media.startswith("text/") else "")
         return self._reply(start_response, "200 OK", ctype, body, headers)
+
+    def ontology_page(self) -> bytes:
+        if self._ontology is None:
+            from .ontodoc import project_page
+
+            self._ontology = project_page().encode("utf-8")
+        return self._ontology
 
     def _resource(self, rest: str, accept: str, start_response):
         """A resource's page (``/id/doc/x.html``), its RDF (``.ttl``, ``.jsonld``, ``.nt``), or from its IRI's path

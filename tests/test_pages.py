@@ -179,6 +179,14 @@ def test_refusals(app):
     assert call(app, "/id/../sparql")[0] == "404 Not Found"
 
 
+def test_the_ontology_page_is_served(app):
+    status, headers, body = call(app, "/ontology")
+    assert status == "200 OK" and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert 'id="leadUnit"' in body.decode() and 'id="KeyTask"' in body.decode()
+    assert call(app, "/ontology", method="POST")[0] == "405 Method Not Allowed"
+    assert '<a href="/ontology">' in call(app, "/")[2].decode()  # linked from the SPARQL editor
+
+
 def test_the_list_of_documents_and_units(app):
     status, _, body = call(app, "/id/")
     html = body.decode()
@@ -253,4 +261,75 @@ def test_walk_on_serve(browser, ttl):
     with _server(ttl) as url:
         origin = url.rsplit("/sparql", 1)[0]
         titles = walk(browser, f"{origin}/id/doc/wenzhou-2023-82", origin + "/", "serve")
+    assert len(titles) == 8
+
+
+# -- the static site -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def site(ttl, tmp_path_factory):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out}: 768 resource pages, 3085 files\n"
+    return out
+
+
+def test_the_site_has_every_page_and_its_rdf(site, graph):
+    pages = sorted(p.parent.relative_to(site / "id").as_posix() for p in (site / "id").rglob("index.html"))
+    assert len(pages) == 768 and "doc/wenzhou-2023-82/task/7" in pages and "org/wz-drc" in pages
+    task = site / "id/doc/wenzhou-2023-82/task/7"
+    assert sorted(p.name for p in task.iterdir() if p.is_file()) == ["index.html", "index.jsonld", "index.nt",
+                                                                    "index.ttl"]
+    assert isomorphic(Graph().parse(task / "index.ttl"),
+                      Graph().parse(data=Graph().parse(task / "index.nt").serialize(format="nt"), format="nt"))
+    html = (task / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../../../org/wz-drc/index.html" title="https://w3id.org/policy-kg/id/org/wz-drc">市发展改革委</a>' in html
+    assert 'href="../../../../../ontology/index.html#leadUnit"' in html
+    assert sorted(p.name for p in (site / "data").iterdir()) == [
+        "context.jsonld", "dataset.ttl", "index.html", "wenzhou-2023-82.jsonld", "wenzhou-2023-82.nt",
+        "wenzhou-2023-82.trig", "wenzhou-2023-82.ttl"]
+    assert len(Graph().parse(site / "data/wenzhou-2023-82.ttl")) == len(graph)
+    assert sorted(p.name for p in (site / "views").iterdir()) == [
+        "index.html", "policy-hierarchy.html", "responsibility-network.html", "unit-network.html"]
+    assert 'id="leadUnit"' in (site / "ontology/index.html").read_text(encoding="utf-8")
+    # every relative link of every page resolves to a file of the site
+    broken = []
+    for page in [site / "index.html", *(site / "id").rglob("index.html")]:
+        for href in re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', page.read_text(encoding="utf-8")):
+            if not (page.parent / href).resolve().is_file():
+                broken.append((page.relative_to(site).as_posix(), href))
+    assert broken == []
+
+
+def test_the_site_is_the_same_bytes_and_replaces_only_its_own_folder(site, ttl, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    again = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(site)])
+    assert again.exit_code == 0 and again.output.startswith(f"replaced {site}: 768 resource pages")
+    first = files(site)
+    other = tmp_path / "other"
+    CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(other)])
+    assert files(other) == first  # same graph, same bytes
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    refused = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(mine)])
+    assert refused.exit_code == 2 and (mine / "notes.txt").read_text() == "keep me"
+    assert refused.output == f"policy-kg: error: {mine}: is a folder that policy-kg did not write: give a new or empty folder\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "other"]  # no temporary folder left
+
+
+@pytest.mark.slow
+@needs_browser
+def test_walk_on_the_static_site(browser, site):
+    titles = walk(browser, (site / "id/doc/wenzhou-2023-82/index.html").as_uri(), "file:", "site")
     assert len(titles) == 8
