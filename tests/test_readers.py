@@ -337,3 +337,14 @@ def test_mutated_fixtures_build_or_fail_with_one_clear_error(tmp_path, seed):
             continue
         result = validate_graph(document_graph(doc))
         assert result.conforms, (source.name, op, result.report())
+
+
+def test_a_task_table_row_with_no_title_or_text_is_named_by_its_first_measure(tmp_path):
+    # found by fuzzing (tests/data/fuzz/): the 重点工作 header cell lost (read as '0'), the key tasks of the rows
+    # were labelled '' and the graph failed the shapes (exit 1)
+    source = ROOT / "tests" / "data" / "fuzz" / "no-title-column.txt"
+    result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.stderr
+    quality = (tmp_path / "o" / "no-title-column.quality.md").read_text(encoding="utf-8")
+    assert ("line 3: task table '表1': row 1 has no title or text: labelled '实施“青蓝头雁”培育计划,推进导师制、部…'"
+            in quality)

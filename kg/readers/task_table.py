@@ -146,9 +146,15 @@ def _read_table(ctx: Context, table: RawTable, ordinal: int, count: int) -> None
             ctx.note("unusual", row.line, f"period {cell('period')!r} not understood: kept as a deadline as written")
             deadline = deadline or parse_deadline(cell("period"))
         contact = parse_contact(cell("contact"), row.line) if cell("contact") else None
+        name = title or first_chars(text)
+        if not name:  # no title or text column (a header cell lost): named by its first measure, or its place
+            name = first_chars(measures[0].text) if measures and measures[0].text.strip() else \
+                f"{caption or label} {written or k}"
+            ctx.note("unusual", row.line, f"task table {caption!r}: row {written or k} has no title or text: "
+                                          f"labelled {name!r}")
         ctx.items.append(WorkItem(
             key, (label, written or str(k)), num,
-            "key-task" if measures else "measure", title or first_chars(text), text if text != title or not title else title,
+            "key-task" if measures else "measure", name, text if text != title or not title else title,
             units, (row.line,), part=group_key or ("table", number), deadline=deadline, related=related,
             targets=targets, measures=measures, period=period, contact=contact))
     if inherited:
