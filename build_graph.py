@@ -4,8 +4,8 @@
 This is what `make run` calls. Outputs go to build/ (see README.md):
 the graph and its reports (`policy-kg build`), then the network analysis of that graph
 (`policy-kg analyze`, which reads the Turtle just written), then the interactive views in
-visualizations/ (`policy-kg viz`), and the ontology's documentation, build/ontology.html
-(`policy-kg ontology-doc`).
+visualizations/ (`policy-kg viz`), the ontology's documentation, build/ontology.html
+(`policy-kg ontology-doc`), and the static linked-data site, build/site/ (`policy-kg site`).
 """
 
 import sys
@@ -19,6 +19,7 @@ STEPS = [
     ["analyze", "--graph", str(default_graph_path()), "--out", "build"],
     ["viz", "--graph", str(default_graph_path()), "--out", "visualizations"],
     ["ontology-doc", "--out", "build/ontology.html"],
+    ["site", "--graph", str(default_graph_path()), "--out", "build/site"],
 ]
 
 

@@ -115,12 +115,14 @@ def test_build_graph_writes_everything_with_the_same_bytes_across_processes_and_
             "analysis.md", "analysis.json", "units.csv", "areas.csv", "co-responsibility.csv",
             "unit-task.graphml", "unit-task.gexf", "unit-unit.graphml", "unit-unit.gexf",
             "lead-support.graphml", "lead-support.gexf", "lead-involvement.png", "unit-area-heatmap.png",
-            "ontology.html"])
+            "ontology.html", "site"])
         views = cwd / "visualizations"
         assert sorted(p.name for p in views.iterdir()) == [
             "index.html", "policy-hierarchy.html", "responsibility-network.html", "unit-network.html"]
-        files = sorted(out.iterdir()) + sorted(views.iterdir())
-        digests.add(tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files))
+        assert (out / "site" / "id" / "doc" / "wenzhou-2023-82" / "task" / "7" / "index.html").is_file()
+        files = sorted(p for p in out.rglob("*") if p.is_file()) + sorted(views.iterdir())
+        digests.add(tuple((p.relative_to(cwd).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+                          for p in files))
     assert len(digests) == 1
 
 
