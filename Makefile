@@ -18,6 +18,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_viz.py
 	$(PY) benchmarks/bench_query.py
 	$(PY) benchmarks/bench_corpus.py
+	$(PY) benchmarks/bench_pages.py
 	$(PY) benchmarks/fuzz_cli.py --cases 500
 
 install: $(STAMP)
