@@ -29,6 +29,7 @@ KINDS = {
     "unit-unknown": "Units no gazetteer for this document knows (kept as written)",
     "merged-cell": "Merged table cells (copied or continued from the row above)",
     "not-modelled": "Text not modelled (crawler lines, table columns, rows naming no unit)",
+    "provenance": "A converter's provenance block before the text (# key: value lines; not read as the document)",
 }
 
 

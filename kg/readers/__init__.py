@@ -80,6 +80,30 @@ def _with_text(ctx: Context, item):
     return None
 
 
+_PROVENANCE = re.compile(r"^# [^\s:：]{1,12}[:：]")  # "# 来源: …", "# source: …"
+
+
+def _set_aside_provenance(source: Source) -> None:
+    """A block of ``# key: value`` lines opening the file and ended by a blank line is what a converter wrote about
+    the text (title, number, where it came from), not the document: its lines are blanked (numbers kept) and noted.
+
+    >>> s = Source(Path("x.txt"), ["# 标题: 甲", "# 来源: 乙", "  说明续行", "", "正文"])
+    >>> _set_aside_provenance(s); s.lines, [n.message for n in s.notes]
+    (['', '', '', '', '正文'], ["lines 1-3: '# 标题: 甲' … (a converter's provenance): not read as the document"])
+    """
+    lines = source.lines
+    if not lines or not _PROVENANCE.match(lines[0]):
+        return
+    end = next((i for i, line in enumerate(lines) if not line.strip()), None)
+    if end is None or not all(_PROVENANCE.match(line) or not line.startswith("#") for line in lines[:end]):
+        return
+    if sum(1 for line in lines[:end] if _PROVENANCE.match(line)) < 2:  # one line may be the document's own
+        return
+    source.note("provenance", 1, f"lines 1-{end}: {lines[0][:40]!r} … (a converter's provenance): not read as "
+                                 "the document")
+    source.lines = [""] * end + lines[end:]
+
+
 def _check_name(path: Path) -> None:
     """Refuse a file name that is not UTF-8 (bytes Linux keeps as surrogates): it names the outputs and IRIs.
 
@@ -136,6 +160,7 @@ def read_document(path: str | Path, gazetteer: Gazetteers | Gazetteer | None = N
         raise InputError(f"unknown layout {layout!r} (one of {', '.join(READERS)})")
     forced = place(jurisdiction) if jurisdiction else None
     source = Source(path, read_lines(path))
+    _set_aside_provenance(source)
     _check_name(path)
     doc = PolicyDocument(source=str(path), name=path.stem)
     doc.notes = source.notes
