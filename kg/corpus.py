@@ -117,6 +117,8 @@ def open_store(path: Path, read_only: bool = False):
     import pyoxigraph
 
     try:
+        if not read_only:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)  # a store in a folder not made yet
         return pyoxigraph.Store.read_only(str(path)) if read_only else pyoxigraph.Store(str(path))
     except OSError as exc:
         raise InputError(f"cannot open the store: {exc}", path) from None

@@ -77,6 +77,10 @@ def test_store_errors(corpus, tmp_path):
     assert both.exit_code == 2 and "give --graph files or --store, not both" in both.stderr
     missing = CliRunner().invoke(main, ["query", "lead-counts", "--store", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "store not found" in missing.stderr
+    # a store in a folder not made yet is made (it was: "cannot open the store: IO error: … While mkdir if missing")
+    fresh = CliRunner().invoke(main, ["build", str(SOURCE), "--store", str(tmp_path / "new" / "db"), "--jobs", "1"])
+    assert fresh.exit_code == 0, fresh.stderr
+    assert "stored 1 document(s), 6120 triples" in fresh.output
 
 
 def test_analysis_lookups_do_not_multiply_across_documents(corpus):
