@@ -53,9 +53,10 @@ def unit_answer(a: Analysis, name: str) -> str:
             return ""
         return ": " + ("; ".join(markdown_text(f"{t['number']} {t['title']}") for t in u[key]) or "none")
 
-    areas = f" across {u['areas']} policy area(s)" if a.areas else ""
+    # said only where there is something to say: in a store, documents without areas or key tasks sit beside others
+    areas = f" across {u['areas']} policy area(s)" if a.areas and u["areas"] else ""
     sizes = (f"; under the tasks it leads: {u['measures_led']} measures, {u['targets_led']} targets"
-             if a.totals["key_tasks"] else "")
+             if a.totals["key_tasks"] and (u["measures_led"] or u["targets_led"]) else "")
     return "\n".join([
         f"## {title}",
         "",

@@ -319,3 +319,19 @@ def test_implementation_chain_rows_do_not_multiply_in_a_store(corpus):
     rows = run(named_queries()["implementation-chain"], open_engine(None, store=store)).rows
     keys = [tuple(map(str, r)) for r in rows]
     assert len(keys) == len(set(keys)) == 64
+
+
+def test_a_unit_answer_in_a_mixed_store_says_no_zero_areas(tmp_path):
+    """In a store where Wenzhou's task list (areas, key tasks) sits beside a document with neither, a unit of the
+    latter was 'involved in 1 item(s) across 0 policy area(s); under the tasks it leads: 0 measures, 0 targets'."""
+    from tests.conftest import LAYOUTS
+
+    store = tmp_path / "db"
+    built = CliRunner().invoke(main, ["build", str(LAYOUTS / "brackets.txt"), str(SOURCE), "--store", str(store)])
+    assert built.exit_code == 0, built.output
+    ministry = CliRunner().invoke(main, ["analyze", "--store", str(store), "--unit", "人力资源社会保障部"])
+    lines = ministry.stdout.splitlines()
+    assert [line for line in lines if line.startswith("- involved")] == ["- involved in 1 item(s)"]
+    drc = CliRunner().invoke(main, ["analyze", "--store", str(store), "--unit", "市发改委"]).stdout.splitlines()
+    assert ("- involved in 14 item(s) across 5 policy area(s); under the tasks it leads: 22 measures, 6 targets"
+            in drc)
