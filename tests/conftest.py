@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,22 @@ def layout_ttl(tmp_path_factory):
         return built[name]
 
     return make
+
+
+# -- a real browser (Debian's chromium driven by Playwright), for the views, the pages and the editor ---------------
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_browser = pytest.mark.skipif(
+    (CHROMIUM is None or shutil.which("fc-list") is None) and not os.environ.get("CI"),
+    reason="Debian's chromium is not installed (.ci/run installs it; in CI these tests must run)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()

@@ -3,9 +3,7 @@
 import http.client
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import urllib.parse
@@ -16,10 +14,9 @@ import pytest
 from kg import editor
 from kg.query import NamedQuery, named_queries
 from kg.serve import Endpoint
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_browser
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = "SELECT * WHERE { ?s ?p \"</script><img src=x onerror=alert(1)>\" } # <!-- & \u2028"
 
 
@@ -132,21 +129,8 @@ def test_served_page_and_files(server):
 
 
 # -- in a browser -------------------------------------------------------------------------------------------------
-needs_browser = pytest.mark.skipif(
-    (CHROMIUM is None or shutil.which("fc-list") is None) and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (.ci/run installs it; in CI these tests must run)")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 @pytest.mark.slow

@@ -198,19 +198,9 @@ def test_the_list_of_documents_and_units(app):
 
 
 # -- walked in a real browser: document → key task → its lead unit → another key task of that unit, and back ----
-from tests.test_viz import CHROMIUM, needs_browser  # noqa: E402  (the browser the views' tests use)
+from tests.conftest import needs_browser  # noqa: E402  (the browser: a fixture of conftest)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 def walk(browser, start: str, own: str, shots: str) -> list[str]:

@@ -1,9 +1,7 @@
 """Interactive views: offline, safe, and correct — checked in the HTML and in a real browser."""
 
 import json
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -13,10 +11,9 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.query import open_engine
 from kg.viz import VIEWS, build_pages, script_json
-from tests.conftest import BASE, MINI, ROOT, needs_genre
+from tests.conftest import BASE, MINI, ROOT, needs_browser, needs_genre
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EXPECTED = {  # nodes, edges, read off the document
     "responsibility-network": (74, 133),  # 32 tasks + 42 units; 33 lead + 100 support
     "unit-network": (42, 219),
@@ -205,21 +202,8 @@ def test_views_of_a_plan_without_areas(genre_ttl, tmp_path):
 
 
 # -- in a real browser ----------------------------------------------------------------------
-needs_browser = pytest.mark.skipif(
-    (CHROMIUM is None or shutil.which("fc-list") is None) and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (.ci/run installs it; in CI these tests must run)")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM or "/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 class Visit:
