@@ -376,8 +376,11 @@ def dump_cmd(graphs, out_dir, base, profile, endpoint_url) -> None:
 @click.option("--cors", is_flag=True, help="Let web pages of any origin read the answers (Access-Control-Allow-Origin: *).")
 @click.option("--base", default=DEFAULT_BASE, show_default=True,
               help="The IRIs served as pages: BASE + path answers at /id/ + path.")
+@click.option("--redact", "profile", type=click.Choice(["personal-phones"]),
+              help="Privacy profile: personal-phones serves the data without personal mobile numbers (loaded into "
+                   "memory without them; a --store is not changed).")
 def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_body, read_timeout, threads,
-              cors, base) -> None:
+              cors, base, profile) -> None:
     """A read-only SPARQL 1.1 endpoint over the graph (GET or POST /sparql, results as JSON, XML, CSV or TSV)
     and a page for every resource: the IRI BASE + path answers at /id/ + path, as HTML for a browser or as
     Turtle, JSON-LD or N-Triples by the Accept header (a 303 to path.html, .ttl, .jsonld or .nt).
@@ -395,7 +398,13 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
     from .query import open_engine
     from .serve import Limits, is_loopback, serve
 
-    store = open_engine(list(graphs), store=store_dir).store
+    engine = open_engine(list(graphs), store=store_dir)
+    if profile:
+        from .publish import redact_engine
+
+        engine, removed = redact_engine(engine, profile)
+        click.echo(f"{profile}: {removed} value(s) left out")
+    store = engine.store
     limits = Limits(timeout=timeout, max_rows=max_rows, memory_mb=memory_mb, max_body=max_body,
                     read_timeout=read_timeout, threads=threads, cors=cors)
     if not is_loopback(host):
@@ -415,7 +424,9 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
 @click.option("--out", "out_dir", default="site", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the site (replaced whole if policy-kg wrote it; any other non-empty folder is refused).")
 @click.option("--base", default=DEFAULT_BASE, show_default=True, help="The IRIs that get pages: BASE + path is id/path/.")
-def site_cmd(graphs, store_dir, out_dir, base) -> None:
+@click.option("--redact", "profile", type=click.Choice(["personal-phones"]),
+              help="Privacy profile: personal-phones leaves personal mobile numbers out of every page and file.")
+def site_cmd(graphs, store_dir, out_dir, base, profile) -> None:
     """Write a static site: a folder per resource (index.html and its RDF as index.ttl, index.jsonld and
     index.nt), the views, the dumps and their DCAT description, the ontology's documentation. Links are
     relative: the folder works from file:// and from any path of a web server.
@@ -430,7 +441,14 @@ def site_cmd(graphs, store_dir, out_dir, base) -> None:
     from .site import site_files
 
     engine = open_engine(list(graphs), store=store_dir)
-    files = site_files(engine, base, _source_name(graphs, store_dir))
+    if profile:
+        from .publish import redact_engine
+
+        engine, removed = redact_engine(engine, profile)
+        click.echo(f"{profile}: {removed} value(s) left out")
+    # the views name what they were made from: here the file's or store's name, not a path on this machine
+    files = site_files(engine, base, ", ".join(Path(p).name for p in ([store_dir] if store_dir else graphs))
+                       or "the default graph")
     replaced = write_tree(Path(out_dir), files)
     pages = sum(1 for name in files if name.startswith("id/") and name.endswith("/index.html"))
     click.echo(f"{'replaced' if replaced else 'wrote'} {out_dir}: {pages} resource pages, {len(files)} files")

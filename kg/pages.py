@@ -45,6 +45,7 @@ __all__ = ["Pages", "Description", "Value", "Links", "ServerLinks", "SiteLinks",
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+PROV_NS = "http://www.w3.org/ns/prov#"
 FIRST = (RDF_TYPE, LABEL, "http://www.w3.org/2004/02/skos/core#prefLabel",
          "http://www.w3.org/2004/02/skos/core#altLabel")
 # extension → (media type, the name the serialisers below take)
@@ -180,7 +181,23 @@ class Pages:
                 f"{sparql_prefixes('rdfs')}SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}").rows
             for s, o in _distinct(rows):  # one per language: the first in sorted order, whatever the engine's
                 out.setdefault(s.value, {}).setdefault(o.lang or "", o.value)
+        self._association_labels(sorted(i for i in mine if not out.get(i)), out)
         return out
+
+    def _association_labels(self, iris: list[str], out: dict[str, dict[str, str]]) -> None:
+        """A qualified association (PROV) has no label of its own: it is named by the item it qualifies, its agent
+        and its role (向民营企业推介三张项目清单 · 市发展改革委 · 牵头单位)."""
+        for chunk in range(0, len(iris), 500):
+            values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 500])
+            rows = self.engine.select(
+                f"{sparql_prefixes('rdfs', 'prov')}SELECT ?s ?item ?agent ?role WHERE {{ VALUES ?s {{ {values} }} "
+                f"?s prov:agent ?a . ?a rdfs:label ?agent FILTER (lang(?agent) = 'zh') "
+                f"OPTIONAL {{ ?s prov:hadRole ?r . BIND (STR(?r) AS ?role) }} "
+                f"OPTIONAL {{ ?i prov:qualifiedAssociation ?s . ?i rdfs:label ?item FILTER (lang(?item) = 'zh') }} }}").rows
+            for s, item, agent, role in _distinct(rows):
+                role_label = pick(self.vocabulary.get(role.value, {})) if role else ""
+                parts = [x for x in (item.value if item else "", agent.value, role_label) if x]
+                out.setdefault(s.value, {}).setdefault("zh", " · ".join(parts))
 
     def _value(self, term: Term, labels: dict[str, dict[str, str]]) -> Value:
         if term.type != "uri":
@@ -228,6 +245,9 @@ class Pages:
                                  for d in sorted(per_doc, key=lambda d: (d is None, natural_key(d or "")))]
             backlinks.append(group)
 
+        direct = {str(POL._NS) + name for name in ("leadUnit", "supportUnit", "responsibleUnit")}
+        if any(g.predicate.term.value in direct for g in backlinks):  # the associations say it again, in detail
+            backlinks = [g for g in backlinks if g.predicate.term.value != PROV_NS + "agent"]
         doc = docs.get(iri)
         neighbours = self._neighbours(iri, out, incoming, value)
         return Description(iri, {k or "": v for k, v in labels.get(iri, {}).items()}, types, properties, backlinks,
@@ -271,7 +291,10 @@ class Pages:
 
     def _neighbours(self, iri, out, incoming, value) -> list[tuple[Value, str, bool]]:
         seen, found = {iri}, []
-        edges = [(o, p, False) for p, o in out if p.value != RDF_TYPE] + [(s, p, True) for s, p in incoming]
+        # not the qualified associations (PROV): the units they name are linked straight (lead, support) already
+        skip = {RDF_TYPE, PROV_NS + "qualifiedAssociation", PROV_NS + "agent"}
+        edges = [(o, p, False) for p, o in out if p.value not in skip] + [(s, p, True) for s, p in incoming
+                                                                          if p.value not in skip]
         for node, p, inward in sorted(edges, key=lambda e: (e[2], curie(e[1].value), natural_key(e[0].value))):
             if node.type == "uri" and node.value in self.resources and node.value not in seen:
                 seen.add(node.value)
@@ -309,11 +332,16 @@ class Pages:
             f"{sparql_prefixes('eli')}SELECT ?d ?n WHERE {{ ?d eli:id_local ?n }}").rows) if s.value in docs}
         documents = [(self._value(Term("uri", d), labels), numbers.get(d, "")) for d in docs]
         units = self._units()
-        return _template("home.html").render(documents=documents, units=units, links=links, extra=list(extra),
-                                             count=len(self.resources), curie=curie)
+        same = {}  # a name two units share (各行业主管部门 of two documents): told apart by their path
+        for v, _ in units:
+            same[v.text] = same.get(v.text, 0) + 1
+        return _template("home.html").render(documents=documents, units=[u for u in units if u[1]],
+                                             others=[u for u in units if not u[1]], links=links, extra=list(extra),
+                                             count=len(self.resources), curie=curie,
+                                             shared={name for name, n in same.items() if n > 1})
 
     def _units(self) -> list[tuple[Value, int]]:
-        """Units with the items they are responsible for, most first."""
+        """Organisations with the items they are responsible for, most first (issuers with none last)."""
         rows = self.engine.select(
             f"{sparql_prefixes('pol', 'org')}SELECT ?u (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?u a org:Organization . "
             f"OPTIONAL {{ ?i pol:leadUnit|pol:supportUnit|pol:responsibleUnit ?u }} }} GROUP BY ?u").rows
@@ -390,12 +418,13 @@ class Links:
         """The page of a resource of ours, or None (no page: shown as text)."""
         raise NotImplementedError
 
-    def term(self, iri: str) -> str:
-        """The documentation of an ontology term (ours) or the term's own IRI (other vocabularies)."""
+    def term(self, iri: str) -> str | None:
+        """The documentation of an ontology term (ours), or the IRI itself where it is a web address (other
+        vocabularies); None for any other scheme (``javascript:``, ``data:``…: shown as text, never a link)."""
         ns = str(POL._NS)
         if iri.startswith(ns):
             return f"{self.ontology()}#{iri[len(ns):]}"
-        return iri
+        return iri if iri.startswith(("http://", "https://")) else None
 
     def href(self, value: Value) -> str | None:
         """Where a value links: its page, its term documentation, or nothing (a literal)."""

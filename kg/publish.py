@@ -317,6 +317,28 @@ def redact(graph: Graph, profile: str) -> tuple[Graph, int]:
     return out, removed
 
 
+def redact_engine(engine, profile: str):
+    """A new in-memory engine holding *engine*'s quads (named graphs kept) less what :func:`redact` removes, for
+    what serves or writes a store's pages; returns it and how many values went."""
+    from .query import OxigraphEngine
+    from .vocab import VCARD
+
+    redact(new_graph(), profile)  # the profile's name checked as redact checks it
+    ox = engine.ox
+    out = OxigraphEngine()
+    phone, redacted, true = ox.NamedNode(str(VCARD.hasTelephone)), ox.NamedNode(str(POL.phoneRedacted)), \
+        ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    quads, removed = [], 0
+    for q in engine.store:
+        if q.predicate == phone and MOBILE.match(q.object.value):
+            removed += 1
+            quads.append(ox.Quad(q.subject, redacted, true, q.graph_name))
+        else:
+            quads.append(q)
+    out.store.extend(quads)
+    return out, removed
+
+
 def dump_files(graphs: dict[str, Graph], base: str = DEFAULT_BASE, profile: str | None = None,
                endpoint: str | None = None) -> dict[str, bytes]:
     """Every dump of every graph, the context file and ``dataset.ttl``, by file name."""

@@ -41,7 +41,8 @@ GRAPH_TYPES = {"application/n-triples": "N_TRIPLES", "text/turtle": "TURTLE"}
 TEXT = "text/plain; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/turtle": "ttl",
-              "application/ld+json": "jsonld", "application/n-triples": "nt"}  # media type → extension
+              "application/ld+json": "jsonld", "application/json": "jsonld", "application/n-triples": "nt",
+              "text/plain": "nt"}  # media type → extension (JSON-LD is JSON; N-Triples is plain text)
 _PAGE_CSP = ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 
 
@@ -134,11 +135,22 @@ class Endpoint:
         if path == "/id" or path.startswith("/id/"):
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
-            return self._resource(path[4:], environ.get("HTTP_ACCEPT", ""), start_response)
+            try:  # WSGI hands the path over as Latin-1: the IRI's characters are its UTF-8 bytes
+                rest = path[4:].encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                return self._reply(start_response, "404 Not Found", TEXT, "not found: the path is not UTF-8\n")
+            return self._resource(rest, environ.get("HTTP_ACCEPT", ""), start_response)
         if path in ("/ontology", "/ontology/"):  # the ontology's documentation (kg.ontodoc)
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
-            return self._reply(start_response, "200 OK", HTML, self.ontology_page(), [_PAGE_CSP])
+            kind = negotiate(environ.get("HTTP_ACCEPT", ""), {"text/html": "html", "application/xhtml+xml": "html",
+                                                              "text/turtle": "ttl"}, "text/html")
+            if kind == "text/turtle":  # what an RDF client resolving a pol: term asks for
+                from .resources import resource
+
+                return self._reply(start_response, "200 OK", "text/turtle; charset=utf-8",
+                                   resource("ontology/policy-kg.ttl").read_bytes(), [("Vary", "Accept")])
+            return self._reply(start_response, "200 OK", HTML, self.ontology_page(), [_PAGE_CSP, ("Vary", "Accept")])
         if path == "/" or path.startswith("/yasgui/"):  # the SPARQL editor (kg.editor) and its files
             if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
                 return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n",
@@ -250,7 +262,8 @@ class Endpoint:
                 return self._reply(start_response, "200 OK", HTML, body, [_PAGE_CSP, *headers])
             ctype = RDF_FORMATS[ext] + ("; charset=utf-8" if ext != "jsonld" else "")
             return self._reply(start_response, "200 OK", ctype, pages.rdf(iri, ext), headers)
-        return self._reply(start_response, "404 Not Found", TEXT, f"no resource <{pages.base}{rest}> here\n")
+        shown = rest if len(rest) <= 200 else rest[:200] + "…"
+        return self._reply(start_response, "404 Not Found", TEXT, f"no resource <{pages.base}{shown}> here\n")
 
     def _reply(self, start_response, status, ctype, body, extra=()):
         data = body if isinstance(body, bytes) else body.encode("utf-8")

@@ -42,6 +42,7 @@ def site_files(engine, base: str, source: str, progress=None) -> dict[str, bytes
     """Every file of the site by its path below the site's folder."""
     from .ontodoc import project_page
     from .publish import dump_files
+    from .resources import resource
     from .viz import build_pages
 
     pages = Pages(engine, base)
@@ -60,6 +61,7 @@ def site_files(engine, base: str, source: str, progress=None) -> dict[str, bytes
     for view in build_pages(engine, [], [], source, "auto"):
         files[f"views/{view.name}.html"] = view.html.encode("utf-8")
     files["ontology/index.html"] = project_page().encode("utf-8")
+    files["ontology/policy-kg.ttl"] = resource("ontology/policy-kg.ttl").read_bytes()  # for RDF clients
     files["index.html"] = pages.home(SiteLinks(pages), [("network views", "views/index.html"),
                                                        ("data: dumps and the DCAT description", "data/index.html"),
                                                        ("ontology", "ontology/index.html")]).encode("utf-8")

@@ -35,6 +35,7 @@ def test_a_unit_page_lists_what_it_leads_and_supports_by_document(pages):
     d = pages.describe(DRC)
     assert (d.title, d.labels["en"]) == ("市发展改革委", "Wenzhou Development and Reform Commission")
     groups = {g.predicate.term.value.rsplit("#", 1)[1]: g for g in d.incoming}
+    assert sorted(groups) == ["leadUnit", "supportUnit"]  # not prov:agent: the associations say it again
     lead = groups["leadUnit"]
     [(doc, items)] = lead.by_document
     assert doc.term.value == DOC and doc.text.startswith("温州市人民政府办公室关于印发")
@@ -179,12 +180,32 @@ def test_refusals(app):
     assert call(app, "/id/../sparql")[0] == "404 Not Found"
 
 
+def test_what_the_first_users_found(app, pages):
+    # a qualified association is named by its item, its unit and its role, not by its path
+    html = call(app, "/id/doc/wenzhou-2023-82/task/7.html")[2].decode()
+    assert ">向民营企业推介三张项目清单 · 市发展改革委 · 牵头单位</a>" in html
+    assert "doc/wenzhou-2023-82/task/7/responsibility/wz-drc</a>" not in html
+    # JSON and plain text are JSON-LD and N-Triples
+    assert call(app, "/id/org/wz-drc", "application/json")[1]["Location"] == "/id/org/wz-drc.jsonld"
+    assert call(app, "/id/org/wz-drc", "text/plain")[1]["Location"] == "/id/org/wz-drc.nt"
+    # a path is UTF-8 (WSGI hands it over as Latin-1), and a 404 does not repeat a path of any length
+    status, _, body = call(app, "/id/doc/温州".encode("utf-8").decode("latin-1"))
+    assert status == "404 Not Found" and body.decode() == "no resource <https://w3id.org/policy-kg/id/doc/温州> here\n"
+    assert len(call(app, "/id/" + "a" * 20000)[2]) < 300
+    # only web addresses become links: a javascript: IRI in the data is text
+    links = ServerLinks(pages)
+    assert links.term("javascript:alert(1)") is None and links.term("http://www.w3.org/ns/prov#agent")
+
+
 def test_the_ontology_page_is_served(app):
     status, headers, body = call(app, "/ontology")
     assert status == "200 OK" and headers["Content-Type"] == "text/html; charset=utf-8"
     assert 'id="leadUnit"' in body.decode() and 'id="KeyTask"' in body.decode()
     assert call(app, "/ontology", method="POST")[0] == "405 Method Not Allowed"
     assert '<a href="/ontology">' in call(app, "/")[2].decode()  # linked from the SPARQL editor
+    status, headers, body = call(app, "/ontology", "text/turtle")  # for an RDF client resolving pol: terms
+    assert (status, headers["Content-Type"]) == ("200 OK", "text/turtle; charset=utf-8")
+    assert len(Graph().parse(data=body, format="turtle")) > 500
 
 
 def test_the_list_of_documents_and_units(app):
@@ -192,9 +213,10 @@ def test_the_list_of_documents_and_units(app):
     html = body.decode()
     assert status == "200 OK" and '<a href="/id/doc/wenzhou-2023-82"' in html and "温政办〔2023〕82号" in html
     units = re.findall(r'<li><a href="/id/org/([^"]+)"[^>]*>([^<]+)</a>.*?<span class="count">(\d+)</span>', html)
-    # the 42 responsible units, most items first, and the issuer (responsible for none)
-    assert len(units) == 43 and units[0] == ("wz-drc", "市发展改革委", "14")
-    assert units[-1] == ("wz-gov-office", "温州市人民政府办公室", "0")
+    # the 42 responsible units, most items first; the issuer (responsible for none) apart
+    assert len(units) == 42 and units[0] == ("wz-drc", "市发展改革委", "14")
+    others = html.split('id="others"')[1]
+    assert re.findall(r'<li><a href="/id/org/([^"]+)"', others) == ["wz-gov-office"]
 
 
 # -- walked in a real browser: document → key task → its lead unit → another key task of that unit, and back ----
@@ -264,7 +286,7 @@ def site(ttl, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
     result = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"wrote {out}: 768 resource pages, 3085 files\n"
+    assert result.output == f"wrote {out}: 768 resource pages, 3086 files\n"
     return out
 
 
@@ -316,6 +338,24 @@ def test_the_site_is_the_same_bytes_and_replaces_only_its_own_folder(site, ttl, 
     assert refused.exit_code == 2 and (mine / "notes.txt").read_text() == "keep me"
     assert refused.output == f"policy-kg: error: {mine}: is a folder that policy-kg did not write: give a new or empty folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "other"]  # no temporary folder left
+
+
+def test_personal_phones_left_out_on_request(ttl, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.publish import redact_engine
+
+    mobile = "tel:+86-188-6773-9168"  # a contact's personal mobile number in Wenzhou's task list
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(out), "--redact", "personal-phones"])
+    assert result.exit_code == 0 and result.output.startswith("personal-phones: 6 value(s) left out\n")
+    assert [p for p in out.rglob("*") if p.is_file() and mobile.encode() in p.read_bytes()] == []
+    engine, removed = redact_engine(open_engine([ttl]), "personal-phones")
+    served = Endpoint(engine.store)
+    page = call(served, "/id/doc/wenzhou-2023-82/contact/11.ttl")[2].decode()
+    assert removed == 6 and mobile not in page and "pol:phoneRedacted true" in page
+    assert mobile in call(Endpoint(open_engine([ttl]).store), "/id/doc/wenzhou-2023-82/contact/11.ttl")[2].decode()
 
 
 @pytest.mark.slow
