@@ -3,7 +3,6 @@
 import http.client
 import io
 import json
-import re
 import subprocess
 import sys
 import urllib.parse
@@ -161,7 +160,7 @@ def test_editor_runs_a_named_query_in_browser(browser, server, ttl):
     rows = panel.locator(".yasr table.dataTable tbody tr")
     rows.first.wait_for(timeout=20000)
     cells = rows.first.locator("td").all_inner_texts()
-    assert "市发展改革委" in cells[1] and re.match(r'^"?6"?(\^\^|$)', cells[2].strip()), cells
+    assert [c.strip() for c in cells] == ["市发展改革委", "6"]  # the simple view: labels and numbers as they read
     assert rows.count() == min(len(expected), 50)
 
     chart = panel.locator(".select_chart")

@@ -109,6 +109,19 @@
     this.yasr.resultsEl.appendChild(box);
   };
   Yasgui.Yasr.registerPlugin("chart", Chart);
+
+  // The table in its simple view by default (labels as they read, not "…"@zh and "1"^^<…#integer>); the
+  // "Simple view" box still turns it off, and the choice is kept per tab.
+  var Table = Yasgui.Yasr.plugins.table;
+  if (Table) {
+    var SimpleTable = function (yasr) {
+      var table = new Table(yasr);
+      table.persistentConfig = { compact: true };
+      return table;
+    };
+    SimpleTable.prototype = Table.prototype;
+    Yasgui.Yasr.registerPlugin("table", SimpleTable);
+  }
   Yasgui.Yasr.defaults.pluginOrder = ["table", "chart", "response"];
 
   // -- nothing fetched from elsewhere -----------------------------------------------------------------------------
