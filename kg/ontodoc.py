@@ -105,9 +105,9 @@ def load() -> tuple[Graph, Dataset]:
     return ontology, shapes
 
 
-def project_page() -> str:
-    """The page for the project's own ontology and shapes."""
-    return ontology_page(*load())
+def project_page(home: str | None = None) -> str:
+    """The page for the project's own ontology and shapes (*home*: a link back, as a site or server gives it)."""
+    return ontology_page(*load(), home=home)
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +117,8 @@ def _template() -> jinja2.Template:
     return env.get_template("ontology.html")
 
 
-def ontology_page(ontology: Graph, shapes: Graph, *, term_href: Callable[[str], str | None] | None = None) -> str:
+def ontology_page(ontology: Graph, shapes: Graph, *, term_href: Callable[[str], str | None] | None = None,
+                  home: str | None = None) -> str:
     """The HTML page documenting *ontology*, with the node shapes of *shapes* under the classes they constrain.
 
     *shapes*: a Graph, or a Dataset with a named graph per shapes file (see :func:`load`), whose owl:Ontology
@@ -125,7 +126,7 @@ def ontology_page(ontology: Graph, shapes: Graph, *, term_href: Callable[[str], 
     term; what it returns is the link (None: the default, ``#LocalName`` for ``pol:`` terms, the IRI otherwise).
     Same graphs, same bytes.
     """
-    return _Page(ontology, shapes, term_href).render()
+    return _Page(ontology, shapes, term_href).render(home)
 
 
 class _Page:
@@ -382,7 +383,7 @@ class _Page:
 
     # ---------------------------------------------------------------- terms
 
-    def render(self) -> str:
+    def render(self, home: str | None = None) -> str:
         g = self.g
         terms = sorted({s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(NS)
                         and len(str(s)) > len(NS)})
@@ -531,4 +532,4 @@ class _Page:
             iri=str(ont), titles=self.texts(g, ont, RDFS.label, DCTERMS.title),
             descriptions=self.texts(g, ont, RDFS.comment, DCTERMS.description), meta_rows=meta_rows,
             namespaces=namespaces, sections=sections, external=ext, shapes=list(shapes.values()),
-            unshown=unshown, counts=counts)
+            unshown=unshown, counts=counts, home=home)

@@ -231,7 +231,7 @@ class Endpoint:
         if self._ontology is None:
             from .ontodoc import project_page
 
-            self._ontology = project_page().encode("utf-8")
+            self._ontology = project_page(home="/id/").encode("utf-8")
         return self._ontology
 
     def _resource(self, rest: str, accept: str, start_response):

@@ -58,9 +58,9 @@ def site_files(engine, base: str, source: str, progress=None) -> dict[str, bytes
     for name, data in dumps.items():
         files[f"data/{name}"] = data
     files["data/index.html"] = _listing("data", sorted(dumps)).encode("utf-8")
-    for view in build_pages(engine, [], [], source, "auto"):
+    for view in build_pages(engine, [], [], source, "auto", home="../index.html"):
         files[f"views/{view.name}.html"] = view.html.encode("utf-8")
-    files["ontology/index.html"] = project_page().encode("utf-8")
+    files["ontology/index.html"] = project_page(home="../index.html").encode("utf-8")
     files["ontology/policy-kg.ttl"] = resource("ontology/policy-kg.ttl").read_bytes()  # for RDF clients
     files["index.html"] = pages.home(SiteLinks(pages), [("network views", "views/index.html"),
                                                        ("data: dumps and the DCAT description", "data/index.html"),

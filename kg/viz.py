@@ -642,7 +642,7 @@ class Views:
                        f"{row['label']}{english}的{self.noun}、角色与协作单位。",
                        self._legend(), self._area_filters(), self._filter_title())
 
-    def index(self, pages: list[Page], source: str) -> Page:
+    def index(self, pages: list[Page], source: str, home: str | None = None) -> Page:
         from .plots import lead_involvement_chart, unit_area_heatmap
 
         s, joint = self.a.summary(), self.a.has_responsible
@@ -667,7 +667,7 @@ class Views:
         views = [{"file": f"{p.name}.html", "title": p.title, "description": p.description} for p in pages]
         html = _env().get_template("index.html").render(
             title="policy-kg views", source=source, figures=figures, views=views, top_units=top, plots=plots,
-            items="key tasks" if self.a.key_tasks_only else "items", joint=joint)
+            items="key tasks" if self.a.key_tasks_only else "items", joint=joint, home=home)
         return Page("index", "policy-kg views", "", html)
 
 
@@ -698,8 +698,9 @@ def _wrap(text: str, width: int = 16) -> str:
 
 
 def build_pages(engine: Engine, views: list[str] | None = None, units: list[str] | None = None,
-                source: str = "graph", scale: str = "auto") -> list[Page]:
-    """The requested views (default: all), any unit views, and the index page (*scale*: see Views)."""
+                source: str = "graph", scale: str = "auto", home: str | None = None) -> list[Page]:
+    """The requested views (default: all), any unit views, and the index page (*scale*: see Views; *home*: a link
+    back from the index page, as a site gives it)."""
     v = Views(engine, scale=scale)
     wanted = views or list(VIEWS)
     unknown = [w for w in wanted if w not in VIEWS]
@@ -710,4 +711,4 @@ def build_pages(engine: Engine, views: list[str] | None = None, units: list[str]
     makers = {"responsibility-network": v.responsibility_network, "unit-network": v.unit_network,
               "policy-hierarchy": v.policy_hierarchy}
     pages = [makers[name]() for name in wanted] + [v.unit_view(u) for u in units or []]
-    return pages + [v.index(pages, source)]
+    return pages + [v.index(pages, source, home)]

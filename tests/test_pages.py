@@ -308,6 +308,8 @@ def test_the_site_has_every_page_and_its_rdf(site, graph):
     assert sorted(p.name for p in (site / "views").iterdir()) == [
         "index.html", "policy-hierarchy.html", "responsibility-network.html", "unit-network.html"]
     assert 'id="leadUnit"' in (site / "ontology/index.html").read_text(encoding="utf-8")
+    for page in ("ontology/index.html", "views/index.html", "data/index.html"):  # no dead ends
+        assert '<a href="../index.html">' in (site / page).read_text(encoding="utf-8"), page
     # every relative link of every page resolves to a file of the site
     broken = []
     for page in [site / "index.html", *(site / "id").rglob("index.html")]:
