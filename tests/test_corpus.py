@@ -335,3 +335,27 @@ def test_a_unit_answer_in_a_mixed_store_says_no_zero_areas(tmp_path):
     drc = CliRunner().invoke(main, ["analyze", "--store", str(store), "--unit", "市发改委"]).stdout.splitlines()
     assert ("- involved in 14 item(s) across 5 policy area(s); under the tasks it leads: 22 measures, 6 targets"
             in drc)
+
+
+def test_cited_documents_are_matched_by_number_first_then_title():
+    import pyoxigraph as ox
+
+    from kg.corpus import link_cited_documents
+
+    E, P = "http://data.europa.eu/eli/ontology#", "https://w3id.org/policy-kg/ontology#"
+    A = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    store = ox.Store()
+    quads = """
+    <urn:d1> <{A}> <{P}PolicyDocument> <urn:g1> . <urn:d1> <{E}id_local> "N1" <urn:g1> . <urn:d1> <{E}title> "T1" <urn:g1> .
+    <urn:d2> <{A}> <{P}PolicyDocument> <urn:g2> . <urn:d2> <{E}title> "T2" <urn:g2> .
+    <urn:t2> <{A}> <{P}PolicyText> <urn:g2> . <urn:t2> <{E}title> "T2 text" <urn:g2> .
+    <urn:x> <{A}> <{E}LegalResource> <urn:g3> . <urn:x> <{E}id_local> "N1" <urn:g3> . <urn:x> <{E}title> "T2" <urn:g3> .
+    <urn:y> <{A}> <{E}LegalResource> <urn:g3> . <urn:y> <{E}title> "T2 text" <urn:g3> .
+    <urn:z> <{A}> <{E}LegalResource> <urn:g1> . <urn:z> <{E}id_local> "N1" <urn:g1> .
+    <urn:s> <urn:cites> <urn:x> <urn:g3> . <urn:s> <urn:cites> <urn:y> <urn:g3> . <urn:s> <urn:cites> <urn:z> <urn:g1> .
+    """.format(A=A, E=E, P=P)
+    store.load(quads.replace(" . <", " .\n<").encode(), format=ox.RdfFormat.N_QUADS)
+    assert link_cited_documents(store) == 2  # x by its number (not the title T2), y by its text's title; z: only d1's graph
+    cites = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode("urn:s"), None, None))
+    assert cites == ["urn:d1", "urn:t2", "urn:z"]
+    assert list(store.quads_for_pattern(ox.NamedNode("urn:x"), None, None)) == []  # its description went
