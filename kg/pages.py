@@ -381,7 +381,9 @@ def drawing(d: Description, links: "Links", size: int = 540) -> dict:
         x, y = cx + r * math.cos(a), c + r * math.sin(a)
         anchor = "middle" if abs(math.cos(a)) < 0.3 else ("start" if math.cos(a) > 0 else "end")
         tx = x + (0 if anchor == "middle" else (9 if anchor == "start" else -9))
-        ty = y + (4 if anchor != "middle" else (-10 if math.sin(a) < 0 else 18))
+        # near the top and the bottom the names stand above and below their nodes, every other one a line further
+        # out, so that neighbours' names do not overlap
+        ty = y + (4 if anchor != "middle" else (-10 - 13 * (i % 2) if math.sin(a) < 0 else 18 + 13 * (i % 2)))
         nodes.append({"x": round(x, 1), "y": round(y, 1), "tx": round(tx, 1), "ty": round(ty, 1), "anchor": anchor,
                       "value": v, "prop": prop, "inward": inward, "href": links.resource(v.term.value),
                       "short": _short(v.text, 12)})
