@@ -35,7 +35,7 @@ import math
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .query import Term, sparql_prefixes
@@ -57,6 +57,7 @@ SAFE_PATH = re.compile(r"^(?:[A-Za-z0-9_~!$&'()*+,;=:@-][A-Za-z0-9._~!$&'()*+,;=
                        r"[A-Za-z0-9_~!$&'()*+,;=:@-][A-Za-z0-9._~!$&'()*+,;=:@-]*$")
 
 
+@lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple:
     """Sort key that puts ``task/7`` before ``task/10``.
 
@@ -66,15 +67,19 @@ def natural_key(text: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
 
 
+_BY_LENGTH = sorted(((prefix, str(ns)) for prefix, ns in PREFIXES.items()), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+@lru_cache(maxsize=4096)
 def curie(iri: str) -> str:
     """``pol:leadUnit`` for an IRI in one of our namespaces, else the IRI.
 
     >>> curie("https://w3id.org/policy-kg/ontology#leadUnit"), curie("urn:x")
     ('pol:leadUnit', 'urn:x')
     """
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
     return iri
 
 
@@ -212,10 +217,18 @@ class Pages:
         out = _distinct(self.engine.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}").rows)
         incoming = _distinct(self.engine.select(
             f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} LIMIT {MAX_INCOMING * 4}").rows)
-        docs = self._documents({s.value for s, _ in incoming} | {iri})
+        direct = {str(POL._NS) + name for name in ("leadUnit", "supportUnit", "responsibleUnit")}
+        if any(p.value in direct for _, p in incoming):  # the associations say it again, in detail: not listed
+            incoming = [(s, p) for s, p in incoming if p.value != PROV_NS + "agent"]
+        listed: dict[str, list[Term]] = {}  # what the page lists: at most MAX_INCOMING per property
+        for s, p in incoming:
+            listed.setdefault(p.value, []).append(s)
+        for p in listed:
+            listed[p] = sorted(listed[p], key=lambda t: natural_key(t.value))
+        docs = self._documents({s.value for subjects in listed.values() for s in subjects[:MAX_INCOMING]} | {iri})
         outline = self._outline(iri)
         iris = ({p.value for p, _ in out} | {o.value for _, o in out if o.type == "uri"}
-                | {s.value for s, _ in incoming} | {p.value for _, p in incoming}
+                | {s.value for subjects in listed.values() for s in subjects[:MAX_INCOMING]} | set(listed)
                 | {d for d in docs.values() if d} | {e[1] for e in outline})
         labels = self._labels(iris | {iri})
         value = lambda t: self._value(t, labels)  # noqa: E731
@@ -228,13 +241,10 @@ class Pages:
             curie(g.predicate.term.value)))
         types = groups[RDF_TYPE].values if RDF_TYPE in groups else []
 
-        by_pred: dict[str, list[Term]] = {}
-        for s, p in incoming:
-            by_pred.setdefault(p.value, []).append(s)
         backlinks = []
         shown = {o.value for _, o in out}
-        for p in sorted(by_pred, key=curie):
-            subjects = sorted(by_pred[p], key=lambda t: natural_key(t.value))
+        for p in sorted(listed, key=curie):
+            subjects = listed[p]
             if all(s.value in shown for s in subjects):  # the inverse of a property listed above (parts)
                 continue
             group = Group(value(Term("uri", p)), more=max(0, len(subjects) - MAX_INCOMING))
@@ -245,9 +255,6 @@ class Pages:
                                  for d in sorted(per_doc, key=lambda d: (d is None, natural_key(d or "")))]
             backlinks.append(group)
 
-        direct = {str(POL._NS) + name for name in ("leadUnit", "supportUnit", "responsibleUnit")}
-        if any(g.predicate.term.value in direct for g in backlinks):  # the associations say it again, in detail
-            backlinks = [g for g in backlinks if g.predicate.term.value != PROV_NS + "agent"]
         doc = docs.get(iri)
         neighbours = self._neighbours(iri, out, incoming, value)
         return Description(iri, {k or "": v for k, v in labels.get(iri, {}).items()}, types, properties, backlinks,
