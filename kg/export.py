@@ -123,6 +123,9 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> bool:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError("is a file: give a folder", folder)
+    for parent in folder.parents:  # a file where a folder above it should be ("File exists" from mkdir)
+        if parent.exists() and not parent.is_dir():
+            raise InputError("is a file, not a folder", parent)
     if folder.is_dir() and any(folder.iterdir()) and not (folder / SITE_MARK).is_file():
         raise InputError("is a folder that policy-kg did not write: give a new or empty folder", folder)
     for name in files:

@@ -340,6 +340,9 @@ def test_the_site_is_the_same_bytes_and_replaces_only_its_own_folder(site, ttl, 
     assert refused.exit_code == 2 and (mine / "notes.txt").read_text() == "keep me"
     assert refused.output == f"policy-kg: error: {mine}: is a folder that policy-kg did not write: give a new or empty folder\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "other"]  # no temporary folder left
+    (tmp_path / "a-file").write_text("x")
+    under = CliRunner().invoke(main, ["site", "--graph", str(ttl), "--out", str(tmp_path / "a-file" / "site")])
+    assert under.exit_code == 2 and under.output == f"policy-kg: error: {tmp_path / 'a-file'}: is a file, not a folder\n"
 
 
 def test_personal_phones_left_out_on_request(ttl, tmp_path):
