@@ -180,29 +180,32 @@ class Pages:
         """rdfs:label (or the ontology's label) of each IRI, by language."""
         out: dict[str, dict[str, str]] = {i: dict(self.vocabulary.get(i, {})) for i in iris}
         mine = sorted(i for i in iris if i.startswith(self.base) or i not in self.vocabulary)
-        for chunk in range(0, len(mine), 500):
-            values = " ".join(f"<{i}>" for i in mine[chunk:chunk + 500])
-            rows = self.engine.select(
-                f"{sparql_prefixes('rdfs')}SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}").rows
-            for s, o in _distinct(rows):  # one per language: the first in sorted order, whatever the engine's
-                out.setdefault(s.value, {}).setdefault(o.lang or "", o.value)
+        rows = self._for_each(mine, ("rdfs",), "SELECT ?s ?l WHERE { VALUES ?s { %s } ?s rdfs:label ?l }")
+        for s, o in _distinct(rows):  # one per language: the first in sorted order, whatever the engine's
+            out.setdefault(s.value, {}).setdefault(o.lang or "", o.value)
         self._association_labels(sorted(i for i in mine if not out.get(i)), out)
         return out
 
     def _association_labels(self, iris: list[str], out: dict[str, dict[str, str]]) -> None:
         """A qualified association (PROV) has no label of its own: it is named by the item it qualifies, its agent
         and its role (向民营企业推介三张项目清单 · 市发展改革委 · 牵头单位)."""
+        rows = self._for_each(iris, ("rdfs", "prov"), (
+            "SELECT ?s ?item ?agent ?role WHERE { VALUES ?s { %s } "
+            "?s prov:agent ?a . ?a rdfs:label ?agent FILTER (lang(?agent) = 'zh') "
+            "OPTIONAL { ?s prov:hadRole ?r . BIND (STR(?r) AS ?role) } "
+            "OPTIONAL { ?i prov:qualifiedAssociation ?s . ?i rdfs:label ?item FILTER (lang(?item) = 'zh') } }"))
+        for s, item, agent, role in _distinct(rows):
+            role_label = pick(self.vocabulary.get(role.value, {})) if role else ""
+            parts = [x for x in (item.value if item else "", agent.value, role_label) if x]
+            out.setdefault(s.value, {}).setdefault("zh", " · ".join(parts))
+
+    def _for_each(self, iris: list[str], prefixes: tuple[str, ...], query: str) -> list[tuple]:
+        """The rows of *query* (its ``%s``: a VALUES list of IRIs) for all of *iris*, asked 500 at a time."""
+        rows: list[tuple] = []
         for chunk in range(0, len(iris), 500):
             values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 500])
-            rows = self.engine.select(
-                f"{sparql_prefixes('rdfs', 'prov')}SELECT ?s ?item ?agent ?role WHERE {{ VALUES ?s {{ {values} }} "
-                f"?s prov:agent ?a . ?a rdfs:label ?agent FILTER (lang(?agent) = 'zh') "
-                f"OPTIONAL {{ ?s prov:hadRole ?r . BIND (STR(?r) AS ?role) }} "
-                f"OPTIONAL {{ ?i prov:qualifiedAssociation ?s . ?i rdfs:label ?item FILTER (lang(?item) = 'zh') }} }}").rows
-            for s, item, agent, role in _distinct(rows):
-                role_label = pick(self.vocabulary.get(role.value, {})) if role else ""
-                parts = [x for x in (item.value if item else "", agent.value, role_label) if x]
-                out.setdefault(s.value, {}).setdefault("zh", " · ".join(parts))
+            rows += self.engine.select(sparql_prefixes(*prefixes) + query % values).rows
+        return rows
 
     def _value(self, term: Term, labels: dict[str, dict[str, str]]) -> Value:
         if term.type != "uri":
@@ -264,15 +267,11 @@ class Pages:
     def _documents(self, iris: set[str]) -> dict[str, str]:
         """The policy document each resource is part of (itself for a document)."""
         out: dict[str, str] = {}
-        mine = sorted(i for i in iris if i.startswith(self.base))
-        for chunk in range(0, len(mine), 500):
-            values = " ".join(f"<{i}>" for i in mine[chunk:chunk + 500])
-            rows = self.engine.select(
-                f"{sparql_prefixes('eli', 'pol', 'prov')}SELECT ?s ?d WHERE {{ VALUES ?s {{ {values} }} "
-                f"?s (eli:is_part_of|^prov:qualifiedAssociation|^pol:contact|^pol:hasTarget)* ?d . "
-                f"?d a pol:PolicyDocument }}").rows
-            for s, d in sorted(rows):
-                out.setdefault(s.value, d.value)
+        rows = self._for_each(sorted(i for i in iris if i.startswith(self.base)), ("eli", "pol", "prov"), (
+            "SELECT ?s ?d WHERE { VALUES ?s { %s } "
+            "?s (eli:is_part_of|^prov:qualifiedAssociation|^pol:contact|^pol:hasTarget)* ?d . ?d a pol:PolicyDocument }"))
+        for s, d in sorted(rows):
+            out.setdefault(s.value, d.value)
         return out
 
     def _outline(self, iri: str) -> list[tuple[int, str]]:
