@@ -132,17 +132,16 @@ class Endpoint:
 
     def _route(self, environ, start_response):
         path = environ.get("PATH_INFO", "/")
+        page = path in ("/", "/id", "/ontology", "/ontology/") or path.startswith(("/id/", "/yasgui/"))
+        if page and environ["REQUEST_METHOD"] not in ("GET", "HEAD"):  # pages and files are only read
+            return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
         if path == "/id" or path.startswith("/id/"):
-            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
             try:  # WSGI hands the path over as Latin-1: the IRI's characters are its UTF-8 bytes
                 rest = path[4:].encode("latin-1").decode("utf-8")
             except UnicodeError:
                 return self._reply(start_response, "404 Not Found", TEXT, "not found: the path is not UTF-8\n")
             return self._resource(rest, environ.get("HTTP_ACCEPT", ""), start_response)
         if path in ("/ontology", "/ontology/"):  # the ontology's documentation (kg.ontodoc)
-            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n", [("Allow", "GET, HEAD")])
             kind = negotiate(environ.get("HTTP_ACCEPT", ""), {"text/html": "html", "application/xhtml+xml": "html",
                                                               "text/turtle": "ttl"}, "text/html")
             if kind == "text/turtle":  # what an RDF client resolving a pol: term asks for
@@ -152,9 +151,6 @@ class Endpoint:
                                    resource("ontology/policy-kg.ttl").read_bytes(), [("Vary", "Accept")])
             return self._reply(start_response, "200 OK", HTML, self.ontology_page(), [_PAGE_CSP, ("Vary", "Accept")])
         if path == "/" or path.startswith("/yasgui/"):  # the SPARQL editor (kg.editor) and its files
-            if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-                return self._reply(start_response, "405 Method Not Allowed", TEXT, "use GET\n",
-                                   [("Allow", "GET, HEAD")])
             if path == "/":
                 return self._reply(start_response, "200 OK", editor.HTML, editor.page(),
                                    [("Content-Security-Policy", editor.CSP), ("Cache-Control", "no-cache")])
