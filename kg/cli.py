@@ -398,13 +398,7 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
     from .query import open_engine
     from .serve import Limits, is_loopback, serve
 
-    engine = open_engine(list(graphs), store=store_dir)
-    if profile:
-        from .publish import redact_engine
-
-        engine, removed = redact_engine(engine, profile)
-        click.echo(f"{profile}: {removed} value(s) left out")
-    store = engine.store
+    store = _redacted(open_engine(list(graphs), store=store_dir), profile).store
     limits = Limits(timeout=timeout, max_rows=max_rows, memory_mb=memory_mb, max_body=max_body,
                     read_timeout=read_timeout, threads=threads, cors=cors)
     if not is_loopback(host):
@@ -417,6 +411,17 @@ def serve_cmd(graphs, store_dir, host, port, timeout, max_rows, memory_mb, max_b
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
         pass
+
+
+def _redacted(engine, profile: str | None):
+    """The engine, or an in-memory copy without what the privacy profile removes (and how much that was, said)."""
+    if not profile:
+        return engine
+    from .publish import redact_engine
+
+    engine, removed = redact_engine(engine, profile)
+    click.echo(f"{profile}: {removed} value(s) left out")
+    return engine
 
 
 @main.command("site")
@@ -440,12 +445,7 @@ def site_cmd(graphs, store_dir, out_dir, base, profile) -> None:
     from .query import open_engine
     from .site import site_files
 
-    engine = open_engine(list(graphs), store=store_dir)
-    if profile:
-        from .publish import redact_engine
-
-        engine, removed = redact_engine(engine, profile)
-        click.echo(f"{profile}: {removed} value(s) left out")
+    engine = _redacted(open_engine(list(graphs), store=store_dir), profile)
     # the views name what they were made from: here the file's or store's name, not a path on this machine
     files = site_files(engine, base, ", ".join(Path(p).name for p in ([store_dir] if store_dir else graphs))
                        or "the default graph")

@@ -302,10 +302,7 @@ def redact(graph: Graph, profile: str) -> tuple[Graph, int]:
     """
     from .vocab import POL, VCARD
 
-    if profile not in PROFILES:
-        from .errors import InputError
-
-        raise InputError(f"unknown privacy profile {profile!r} (one of {', '.join(PROFILES)})")
+    _check_profile(profile)
     out = new_graph()
     removed = 0
     for s, p, o in graph:
@@ -317,13 +314,20 @@ def redact(graph: Graph, profile: str) -> tuple[Graph, int]:
     return out, removed
 
 
+def _check_profile(profile: str) -> None:
+    if profile not in PROFILES:
+        from .errors import InputError
+
+        raise InputError(f"unknown privacy profile {profile!r} (one of {', '.join(PROFILES)})")
+
+
 def redact_engine(engine, profile: str):
     """A new in-memory engine holding *engine*'s quads (named graphs kept) less what :func:`redact` removes, for
     what serves or writes a store's pages; returns it and how many values went."""
     from .query import OxigraphEngine
     from .vocab import VCARD
 
-    redact(new_graph(), profile)  # the profile's name checked as redact checks it
+    _check_profile(profile)
     ox = engine.ox
     out = OxigraphEngine()
     phone, redacted, true = ox.NamedNode(str(VCARD.hasTelephone)), ox.NamedNode(str(POL.phoneRedacted)), \
