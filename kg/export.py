@@ -42,9 +42,7 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     for path in targets:  # what can be known before anything is touched
         if path.is_dir():
             raise InputError("is a folder: give a file name", path)
-        for parent in path.parents:
-            if parent.exists() and not parent.is_dir():
-                raise InputError("is a file, not a folder", parent)
+        _no_file_above(path)
     created: list[Path] = []  # folders made here, removed again if the writing fails
     staging: dict[Path, Path] = {}  # target folder → temporary folder in it
     kept: list[tuple[Path, Path | None]] = []  # (target, its old file set aside, or None: there was none)
@@ -102,6 +100,15 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     return targets
 
 
+def _no_file_above(path: Path) -> None:
+    """Refuse a path below a file (mkdir would say only "File exists")."""
+    from .errors import InputError
+
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            raise InputError("is a file, not a folder", parent)
+
+
 SITE_MARK = ".policy-kg-site"
 
 
@@ -123,9 +130,7 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> bool:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError("is a file: give a folder", folder)
-    for parent in folder.parents:  # a file where a folder above it should be ("File exists" from mkdir)
-        if parent.exists() and not parent.is_dir():
-            raise InputError("is a file, not a folder", parent)
+    _no_file_above(folder)
     if folder.is_dir() and any(folder.iterdir()) and not (folder / SITE_MARK).is_file():
         raise InputError("is a folder that policy-kg did not write: give a new or empty folder", folder)
     for name in files:

@@ -24,11 +24,9 @@ def store_graphs(engine) -> dict[str, object]:
     from .rdf import new_graph
 
     store, ox = engine.store, engine.ox
-    parts = [(g, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)) for g in sorted(store.named_graphs(), key=str)]
-    if not parts:
-        parts = [(None, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))]
+    graphs = sorted(store.named_graphs(), key=str) or [ox.DefaultGraph()]
     out: dict[str, Graph] = {}
-    for i, (_, data) in enumerate(parts):
+    for i, data in enumerate(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs):
         graph = new_graph().parse(data=data.decode("utf-8"), format="nt")
         doc = document_iri(graph)
         name = str(doc).rstrip("/").rsplit("/", 1)[-1] if doc else f"graph-{i + 1}"
